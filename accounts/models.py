@@ -1,0 +1,69 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Role
+
+# The area field each role must have set, and only that one.
+ROLE_AREA_FIELD = {
+    Role.ADMIN: None,
+    Role.MINISTRY: None,
+    Role.PROVINCE_OFFICER: "province",
+    Role.REGENCY_OPERATOR: "regency",
+    Role.VILLAGE_OFFICER: "village",
+    Role.AGENCY_STAFF: "agency",
+}
+AREA_FIELDS = ("province", "regency", "village", "agency")
+
+
+def _role_area_condition() -> models.Q:
+    condition = models.Q()
+    for role, field in ROLE_AREA_FIELD.items():
+        fields = {f"{name}__isnull": name != field for name in AREA_FIELDS}
+        condition |= models.Q(role=role, **fields)
+    return condition
+
+
+class User(AbstractUser):
+    """A portal user: a role, and the one area (or agency) the role works in."""
+
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MINISTRY)
+    province = models.ForeignKey("regions.Province", models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("province"))
+    regency = models.ForeignKey("regions.Regency", models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("regency/city"))
+    village = models.ForeignKey("regions.Village", models.PROTECT, null=True, blank=True, related_name="+",
+                                verbose_name=_("village"))
+    agency = models.ForeignKey("agencies.Agency", models.PROTECT, null=True, blank=True, related_name="users",
+                               verbose_name=_("agency"))
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(condition=_role_area_condition(), name="user_area_matches_role",
+                                   violation_error_message=_("The area must match the role: a province "
+                                                             "for a province officer, a regency for a "
+                                                             "regency operator, a village for a village "
+                                                             "officer, an agency for agency staff, none "
+                                                             "for national roles.")),
+        ]
+
+    @property
+    def area_code(self) -> str:
+        """The region code prefix the user works within ('' = the whole country)."""
+        return self.province_id or self.regency_id or self.village_id or ""
+
+    def clean(self) -> None:
+        super().clean()
+        wanted = ROLE_AREA_FIELD.get(self.role)
+        errors = {}
+        for name in AREA_FIELDS:
+            is_set = getattr(self, f"{name}_id") is not None
+            if name == wanted and not is_set:
+                errors[name] = _("This role needs this area.")
+            elif name != wanted and is_set:
+                errors[name] = _("This role does not use this area.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,9 @@
+"""Tests: the database of the run (SQLite unless DATABASE_URL is set), fast hashing."""
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY", default="test-only-not-secret")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/desmigratif-test-media")
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)

@@ -1,0 +1,134 @@
+"""Writes of PMI records. Every page, import, API call, admin action and task comes here.
+
+The stage of a PMI moves only along ``TRANSITIONS``; departing opens a placement and returning
+closes it, in the same transaction, so stage and placements never disagree.
+"""
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .choices import Stage
+from .models import MigrantWorker, Placement, Reintegration
+
+TRANSITIONS: dict[str, set[str]] = {
+    Stage.REGISTERED: {Stage.VERIFIED},
+    Stage.VERIFIED: {Stage.IN_TRAINING, Stage.READY},
+    Stage.IN_TRAINING: {Stage.READY},
+    Stage.READY: {Stage.ABROAD},
+    Stage.ABROAD: {Stage.RETURNED},
+    # a returnee who wants to leave again starts over with a fresh registration
+    Stage.RETURNED: {Stage.REGISTERED},
+}
+# Fields of the person a plain edit may change; the stage and NIK flags are not among them.
+EDITABLE_FIELDS = ("nik", "name", "gender", "birth_date", "village", "address", "education",
+                   "marital_status", "phone")
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _check_transition(migrant: MigrantWorker, to_stage: str) -> None:
+    if to_stage not in TRANSITIONS.get(migrant.stage, set()):
+        raise ValidationError({"stage": _("A PMI cannot go from “%(from)s” to “%(to)s”.") % {
+            "from": Stage(migrant.stage).label, "to": Stage(to_stage).label}})
+
+
+def _check_date(migrant: MigrantWorker, on: datetime.date) -> None:
+    if on < migrant.stage_changed_on:
+        raise ValidationError({"date": _("The date cannot be before the last change of stage (%(date)s).")
+                               % {"date": migrant.stage_changed_on.strftime("%d/%m/%Y")}})
+    if on > _today():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+
+
+@transaction.atomic
+def migrant_register(*, registered_on: datetime.date | None = None, **fields: Any) -> MigrantWorker:
+    """Record a prospective PMI (stage 'registered'), checking the NIK rules."""
+    registered_on = registered_on or _today()
+    migrant = MigrantWorker(stage=Stage.REGISTERED, registered_on=registered_on,
+                            stage_changed_on=registered_on, **fields)
+    migrant.full_clean()
+    migrant.save()
+    return migrant
+
+
+@transaction.atomic
+def migrant_update(*, migrant: MigrantWorker, **fields: Any) -> MigrantWorker:
+    """Edit the person's data; the stage changes only through the stage services."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be edited here: %(fields)s")
+                              % {"fields": ", ".join(sorted(unknown))})
+    for name, value in fields.items():
+        setattr(migrant, name, value)
+    migrant.full_clean()
+    migrant.save()
+    return migrant
+
+
+@transaction.atomic
+def migrant_change_stage(*, migrant: MigrantWorker, to_stage: str, on: datetime.date | None = None) -> MigrantWorker:
+    """Move a prospective PMI along verified → in training → ready, or a returnee back to registered.
+
+    Departures and returns carry a placement and have their own services.
+    """
+    if to_stage in (Stage.ABROAD, Stage.RETURNED):
+        raise ValidationError({"stage": _("A departure or a return is recorded with its placement.")})
+    migrant = MigrantWorker.objects.select_for_update().get(pk=migrant.pk)
+    on = on or _today()
+    _check_transition(migrant, to_stage)
+    _check_date(migrant, on)
+    migrant.stage, migrant.stage_changed_on = to_stage, on
+    migrant.save(update_fields=["stage", "stage_changed_on", "updated_at"])
+    return migrant
+
+
+@transaction.atomic
+def migrant_depart(*, migrant: MigrantWorker, departure_date: datetime.date, **placement_fields: Any) -> Placement:
+    """A PMI who is ready leaves to work abroad: open a placement and set the stage 'abroad'."""
+    migrant = MigrantWorker.objects.select_for_update().get(pk=migrant.pk)
+    _check_transition(migrant, Stage.ABROAD)
+    _check_date(migrant, departure_date)
+    placement = Placement(migrant=migrant, departure_date=departure_date, **placement_fields)
+    placement.full_clean()
+    placement.save()
+    migrant.stage, migrant.stage_changed_on = Stage.ABROAD, departure_date
+    migrant.save(update_fields=["stage", "stage_changed_on", "updated_at"])
+    return placement
+
+
+@transaction.atomic
+def migrant_return(*, migrant: MigrantWorker, return_date: datetime.date, return_reason: str) -> Placement:
+    """A PMI abroad comes home: close the open placement and set the stage 'returned'."""
+    migrant = MigrantWorker.objects.select_for_update().get(pk=migrant.pk)
+    _check_transition(migrant, Stage.RETURNED)
+    _check_date(migrant, return_date)
+    placement = migrant.placements.filter(return_date__isnull=True).first()
+    if placement is None:
+        raise ValidationError(_("This PMI has no placement without a return."))
+    placement.return_date, placement.return_reason = return_date, return_reason
+    placement.full_clean()
+    placement.save()
+    migrant.stage, migrant.stage_changed_on = Stage.RETURNED, return_date
+    migrant.save(update_fields=["stage", "stage_changed_on", "updated_at"])
+    return placement
+
+
+@transaction.atomic
+def reintegration_record(*, migrant: MigrantWorker, **fields: Any) -> Reintegration:
+    """Create or update what a returned PMI has done since coming home."""
+    if migrant.stage != Stage.RETURNED:
+        raise ValidationError(_("Reintegration is recorded for returned PMI only."))
+    reintegration = Reintegration.objects.filter(migrant=migrant).first() or Reintegration(migrant=migrant)
+    for name, value in fields.items():
+        setattr(reintegration, name, value)
+    reintegration.full_clean()
+    reintegration.save()
+    return reintegration

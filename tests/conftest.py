@@ -1,0 +1,14 @@
+"""Shared fixtures. The official regions (83,762 villages) and the demo data are loaded once per
+test session into the test database; each test then runs in a transaction that is rolled back.
+
+Avoid ``transaction=True`` tests: they flush the database and with it the session's data.
+"""
+import pytest
+
+from regions.services import regions_load
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        regions_load()

@@ -1,0 +1,21 @@
+from django.db.models import Count, QuerySet
+
+from accounts.scoping import area_q
+
+from .models import DesmigratifVillage
+
+
+def desmigratif_village_list(*, user) -> QuerySet[DesmigratifVillage]:
+    return (DesmigratifVillage.objects.filter(area_q(user, "village_id"))
+            .select_related("village__district__regency__province"))
+
+
+def desmigratif_village_counts(*, user) -> dict:
+    """Villages in the program within the user's area: the total and per year designated."""
+    per_year = dict(desmigratif_village_list(user=user).order_by()
+                    .values_list("year_designated").annotate(n=Count("pk")).order_by("year_designated"))
+    cumulative, running = {}, 0
+    for year, count in per_year.items():
+        running += count
+        cumulative[year] = running
+    return {"total": running, "per_year": per_year, "cumulative": cumulative}
