@@ -2,7 +2,8 @@
 
 Every program table reaches a village by a code (the village code is the key), so an area is a
 code prefix: '' for the country, '32' for Jawa Barat, '32.09' for Kabupaten Cirebon, a full
-village code for one village. Selectors and services filter with ``<village path>__startswith``.
+village code for one village. Filtering ``<path to a village>__code__startswith`` compares the
+foreign-key column itself (Django needs no join to read a related primary key).
 """
 from __future__ import annotations
 
@@ -25,10 +26,10 @@ def area_prefix(user) -> str | None:
 
 
 def area_q(user, village_path: str) -> Q:
-    """A filter keeping the rows whose village (reached by ``village_path``) lies in the user's area."""
+    """A filter keeping the rows whose village (the relation ``village_path``) lies in the user's area."""
     prefix = area_prefix(user)
     if prefix is None:
         return Q(pk__in=[])
     if prefix == "":
         return Q()
-    return Q(**{f"{village_path}__startswith": prefix})
+    return Q(**{f"{village_path}__code__startswith": prefix})

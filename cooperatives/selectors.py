@@ -6,7 +6,7 @@ from .models import Cooperative
 
 
 def cooperative_list(*, user) -> QuerySet[Cooperative]:
-    return (Cooperative.objects.filter(area_q(user, "desmigratif_village__village_id"))
+    return (Cooperative.objects.filter(area_q(user, "desmigratif_village__village"))
             .select_related("desmigratif_village__village"))
 
 

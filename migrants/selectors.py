@@ -7,7 +7,7 @@ from .models import MigrantWorker
 
 
 def migrant_list(*, user) -> QuerySet[MigrantWorker]:
-    return MigrantWorker.objects.filter(area_q(user, "village_id")).select_related("village")
+    return MigrantWorker.objects.filter(area_q(user, "village")).select_related("village")
 
 
 def migrant_stage_counts(*, user) -> list[tuple[str, str, int]]:

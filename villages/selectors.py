@@ -6,7 +6,7 @@ from .models import DesmigratifVillage
 
 
 def desmigratif_village_list(*, user) -> QuerySet[DesmigratifVillage]:
-    return (DesmigratifVillage.objects.filter(area_q(user, "village_id"))
+    return (DesmigratifVillage.objects.filter(area_q(user, "village"))
             .select_related("village__district__regency__province"))
 
 

@@ -7,3 +7,7 @@ SECRET_KEY = env("SECRET_KEY", default="test-only-not-secret")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/desmigratif-test-media")
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+
+# Static files straight from the apps and static/ (production serves the collected, hashed set).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

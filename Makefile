@@ -1,0 +1,47 @@
+# Set-up and everyday commands. `make run` and `make test` do all set-up on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run serve setup demo test lint worker beat migrations-check clean
+
+# Install into the virtualenv only when the requirements changed since the last install.
+$(VENV)/.installed-runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## run: install, migrate, load regions + demo data and users, serve on 127.0.0.1:$(PORT)
+run: setup
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+setup: $(VENV)/.installed-runtime
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_regions
+	$(PY) manage.py load_demo
+
+## test: the whole suite on the database of the environment (SQLite unless DATABASE_URL is set)
+test: $(VENV)/.installed-dev
+	DJANGO_SETTINGS_MODULE=desmigratif.settings.test $(PY) -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+
+migrations-check: $(VENV)/.installed-runtime
+	$(PY) manage.py makemigrations --check --dry-run
+
+## worker / beat: Celery processes (need REDIS_URL; without it tasks run eagerly in the web process)
+worker: $(VENV)/.installed-runtime
+	$(VENV)/bin/celery -A desmigratif worker --loglevel=INFO
+
+beat: $(VENV)/.installed-runtime
+	$(VENV)/bin/celery -A desmigratif beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,40 @@
+"""The pages a newcomer meets first: login (in Indonesian), the overview, the health check."""
+import pytest
+from django.urls import reverse
+
+from accounts.choices import Role
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_in_indonesian_by_default(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert response["Content-Language"] == "id"
+    assert '<html lang="id">' in response.content.decode()
+
+
+def test_language_can_be_switched_to_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")}, follow=True)
+    assert response["Content-Language"] == "en"
+    assert "Log in to the Desmigratif Portal" in response.content.decode()
+
+
+def test_overview_needs_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_login_then_overview_scoped_to_the_area(client):
+    User.objects.create_user("op-test", password="long-enough-pass-1", role=Role.REGENCY_OPERATOR,
+                             regency_id="32.09")
+    response = client.post(reverse("login"), {"username": "op-test", "password": "long-enough-pass-1"}, follow=True)
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == reverse("home")
+    assert "32.09" in response.content.decode()
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
