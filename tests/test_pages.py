@@ -9,7 +9,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_login_page_is_in_indonesian_by_default(client):
-    response = client.get(reverse("login"))
+    # even for a browser that asks for English first: only the language switch changes it
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response.status_code == 200
     assert response["Content-Language"] == "id"
     assert '<html lang="id">' in response.content.decode()
