@@ -1,0 +1,77 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin import AreaScopedAdminMixin
+from regions.admin import province_filter, year_filter
+
+from .models import Cooperative, CooperativeMember, CooperativeYearlyFigure
+
+
+class CooperativeYearlyFigureInline(admin.TabularInline):
+    model = CooperativeYearlyFigure
+    extra = 0
+    fields = ["year", "members", "members_returned_pmi", "capital", "assets", "revenue", "shu"]
+    ordering = ["-year"]
+
+
+class CooperativeMemberInline(admin.TabularInline):
+    model = CooperativeMember
+    extra = 0
+    fields = ["name", "migrant", "is_returned_pmi", "joined_on"]
+    autocomplete_fields = ["migrant"]
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("migrant")
+
+
+@admin.register(Cooperative)
+class CooperativeAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+    area_path = "desmigratif_village__village"
+    list_display = ["name", "kind", "desmigratif_village", "business_type", "year_founded", "legal_entity_number",
+                    "is_active"]
+    list_select_related = ["desmigratif_village__village"]
+    list_filter = ["kind", "business_type", "is_active", year_filter("year_founded", _("year founded")),
+                   province_filter("desmigratif_village__village__code")]
+    search_fields = ["name", "legal_entity_number", "desmigratif_village__village__name"]
+    ordering = ["name", "id"]
+    autocomplete_fields = ["desmigratif_village"]
+    readonly_fields = ["created_at", "updated_at"]
+    show_full_result_count = False
+    inlines = [CooperativeYearlyFigureInline, CooperativeMemberInline]
+    fieldsets = [
+        (None, {"fields": ["desmigratif_village", "name", "kind", "business_type", "year_founded",
+                           "legal_entity_number", "is_active"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+
+@admin.register(CooperativeMember)
+class CooperativeMemberAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+    area_path = "cooperative__desmigratif_village__village"
+    list_display = ["name", "cooperative", "migrant", "is_returned_pmi", "joined_on"]
+    list_select_related = ["cooperative", "migrant"]
+    list_filter = ["is_returned_pmi", province_filter("cooperative__desmigratif_village__village__code")]
+    search_fields = ["name", "cooperative__name"]
+    ordering = ["cooperative__name", "name", "id"]
+    autocomplete_fields = ["cooperative", "migrant"]
+    show_full_result_count = False
+
+
+@admin.register(CooperativeYearlyFigure)
+class CooperativeYearlyFigureAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+    area_path = "cooperative__desmigratif_village__village"
+    list_display = ["cooperative", "year", "members", "members_returned_pmi", "capital", "assets", "revenue",
+                    "shu"]
+    list_display_links = ["cooperative", "year"]
+    list_select_related = ["cooperative"]
+    list_filter = [year_filter("year", _("year")), province_filter("cooperative__desmigratif_village__village__code")]
+    search_fields = ["cooperative__name"]
+    ordering = ["cooperative__name", "-year", "id"]
+    autocomplete_fields = ["cooperative"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        # __str__ names the cooperative; the changelist keeps a queryset's own select_related.
+        return super().get_queryset(request).select_related(*self.list_select_related)

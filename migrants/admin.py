@@ -1,0 +1,445 @@
+"""Admin of PMI records. Writes with rules go through ``migrants.services``, as every other entry does.
+
+- A PMI is added with ``migrant_register`` and edited with ``migrant_update``; the NIK rules run
+  in the model's clean(), so a bad NIK is an error on the form and a doubtful one is flagged.
+- The stage is never a form field: it moves with the actions below (``migrant_change_stage``),
+  with a departure (adding a placement: ``migrant_depart``) or a return (giving an open placement
+  its return date: ``migrant_return``).
+- Reintegration is recorded with ``reintegration_record``, for returned PMI only.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin import AreaScopedAdminMixin
+from regions.admin import is_code_prefix, province_filter, year_filter
+
+from . import services
+from .choices import Stage
+from .models import MigrantWorker, Placement, Reintegration
+
+# At most this many per-row errors are listed after an action; the rest are counted.
+MAX_ROW_MESSAGES = 10
+DIGITS_RE = re.compile(r"^\d{1,16}$")
+
+
+def search_migrants(queryset, term: str, *, prefix: str = ""):
+    """PMI by NIK (a run of digits: the NIK's start), village code prefix, or words of the name.
+
+    NIK and village code use their indexes; the admin's default ``icontains`` on the NIK would
+    scan millions of rows.
+    """
+    term = term.strip()
+    if not term:
+        return queryset
+    compact = term.replace(" ", "").replace("-", "")
+    if DIGITS_RE.match(compact):
+        return queryset.filter(**{f"{prefix}nik__startswith": compact})
+    if "." in term and is_code_prefix(term):
+        return queryset.filter(**{f"{prefix}village__code__startswith": term})
+    for word in term.split():
+        queryset = queryset.filter(**{f"{prefix}name__icontains": word})
+    return queryset
+
+
+def copy_saved(target, saved) -> None:
+    """Make the admin's unsaved instance the row a service saved (the admin goes on using it)."""
+    for field in saved._meta.concrete_fields:
+        setattr(target, field.attname, getattr(saved, field.attname))
+    target._state.adding = False
+    target._state.db = saved._state.db
+
+
+def add_service_errors(form: forms.Form, error: ValidationError, field_for: dict[str, str]) -> None:
+    """Put a service's ValidationError on the form's fields (``field_for`` maps its keys to fields)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, errors in error.message_dict.items():
+        field = field_for.get(key, key)
+        form.add_error(field if field in form.fields else None, errors)
+
+
+# --- PMI ---------------------------------------------------------------------------------------
+
+
+class MigrantWorkerAdminForm(forms.ModelForm):
+    # Longer than 16: the model's clean_fields() strips the dots, spaces and dashes people type,
+    # then checks the 16 digits.
+    nik = forms.CharField(label=MigrantWorker._meta.get_field("nik").verbose_name, max_length=30)
+
+    class Meta:
+        model = MigrantWorker
+        fields = [*services.EDITABLE_FIELDS, "registered_on"]
+
+    def clean_registered_on(self):
+        registered_on = self.cleaned_data["registered_on"]
+        if registered_on and registered_on > timezone.localdate():
+            raise ValidationError(_("The registration date cannot be in the future."))
+        return registered_on
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance._state.adding and cleaned_data.get("registered_on"):
+            # As migrant_register does: a new PMI starts 'registered' on the day of registration.
+            # Set before the model's validation, which checks the stage date against it.
+            self.instance.stage = Stage.REGISTERED
+            self.instance.stage_changed_on = cleaned_data["registered_on"]
+        return cleaned_data
+
+
+class PlacementInline(admin.TabularInline):
+    """The PMI's stays abroad, read only here: departures and returns change the stage, so they are
+    recorded on the placement's own page (through the services)."""
+
+    model = Placement
+    extra = 0
+    fields = ["destination_country", "sector", "job", "scheme", "p3mi_name", "departure_date",
+              "contract_end_date", "return_date", "return_reason"]
+    readonly_fields = fields
+    show_change_link = True
+    ordering = ["-departure_date"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReintegrationInline(admin.StackedInline):
+    """What a returned PMI has done since coming home; editable while the PMI is 'returned'."""
+
+    model = Reintegration
+    extra = 0
+    max_num = 1
+    can_delete = False
+    fields = ["training_received", ("has_business", "business_type", "business_started_on"),
+              "is_cooperative_member", ("has_kur_credit", "credit_bank"), "has_bpjs_ketenagakerjaan", "notes"]
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and obj is not None and obj.stage == Stage.RETURNED
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.stage == Stage.RETURNED)
+
+
+@admin.register(MigrantWorker)
+class MigrantWorkerAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+    form = MigrantWorkerAdminForm
+    area_path = "village"
+    list_display = ["name", "nik", "gender", "village", "stage", "stage_changed_on", "nik_needs_verification",
+                    "registered_on"]
+    list_select_related = ["village"]
+    list_filter = ["stage", "nik_needs_verification", "gender", "education", "marital_status",
+                   year_filter("registered_on__year", _("year registered")), province_filter("village__code")]
+    search_fields = ["nik", "name"]
+    search_help_text = _("NIK (or its first digits), village code (e.g. 32.09) or name.")
+    ordering = ["name", "id"]
+    autocomplete_fields = ["village"]
+    show_full_result_count = False
+    list_per_page = 50
+    actions = ["mark_verified", "mark_in_training", "mark_ready", "register_again"]
+    inlines = [PlacementInline, ReintegrationInline]
+
+    def get_fieldsets(self, request, obj=None):
+        person = ["nik", "name", "gender", "birth_date", "education", "marital_status", "phone"]
+        stage = ["registered_on"]
+        if obj is not None:  # what the rules computed: nothing to show before the first save
+            person[1:1] = ["nik_needs_verification", "nik_flag_list"]
+            stage = ["stage", "registered_on", "stage_changed_on"]
+        fieldsets = [
+            (_("Person"), {"fields": person}),
+            (_("Origin"), {"fields": ["village", "address"]}),
+            (_("Stage"), {"fields": stage,
+                          "description": _("The stage changes with the actions of the PMI list, a departure "
+                                           "(add a placement) or a return (the placement's return date).")}),
+        ]
+        if obj is not None:
+            fieldsets.append((_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["stage", "stage_changed_on", "nik_needs_verification", "nik_flag_list", "created_at",
+                  "updated_at"]
+        if obj is not None:
+            fields.append("registered_on")  # migrant_update does not move the registration
+        return fields
+
+    def get_changeform_initial_data(self, request):
+        return {"registered_on": timezone.localdate(), **super().get_changeform_initial_data(request)}
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def get_search_results(self, request, queryset, search_term):
+        return search_migrants(queryset, search_term), False
+
+    @admin.display(description=_("reasons for verification"))
+    def nik_flag_list(self, obj: MigrantWorker):
+        labels = obj.nik_flag_labels if obj and obj.pk else []
+        if not labels:
+            return "—"
+        return format_html_join("", "<div>{}</div>", ((label,) for label in labels))
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
+        if change:
+            services.migrant_update(migrant=obj, **fields)
+        else:
+            copy_saved(obj, services.migrant_register(registered_on=form.cleaned_data["registered_on"], **fields))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Reintegration:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            if not inline_form.has_changed():
+                continue
+            existed = inline_form.instance.pk is not None
+            fields = {name: value for name, value in inline_form.cleaned_data.items()
+                      if name not in ("id", "migrant", "DELETE")}
+            saved = services.reintegration_record(migrant=form.instance, **fields)
+            if existed:
+                formset.changed_objects.append((saved, inline_form.changed_data))
+            else:
+                formset.new_objects.append(saved)
+
+    # Actions: one service call per PMI; a PMI the rules refuse is reported, the others go on.
+
+    def _change_stage(self, request, queryset, to_stage: str) -> None:
+        moved, refused = 0, []
+        for migrant in queryset.order_by("pk"):
+            try:
+                services.migrant_change_stage(migrant=migrant, to_stage=to_stage)
+            except ValidationError as error:
+                refused.append((migrant, error))
+            else:
+                moved += 1
+        if moved:
+            self.message_user(request, ngettext(
+                "%(count)d PMI moved to “%(stage)s”.", "%(count)d PMI moved to “%(stage)s”.", moved)
+                % {"count": moved, "stage": Stage(to_stage).label}, messages.SUCCESS)
+        for migrant, error in refused[:MAX_ROW_MESSAGES]:
+            # The name and record number identify the row; the NIK stays out of messages (cookies).
+            self.message_user(request, gettext("%(name)s (#%(id)s) was not changed: %(reason)s") % {
+                "name": migrant.name, "id": migrant.pk, "reason": " ".join(error.messages)}, messages.ERROR)
+        if len(refused) > MAX_ROW_MESSAGES:
+            more = len(refused) - MAX_ROW_MESSAGES
+            self.message_user(request, ngettext("%(count)d more PMI was not changed.",
+                                                "%(count)d more PMI were not changed.", more) % {"count": more},
+                              messages.ERROR)
+
+    @admin.action(description=_("Mark verified"), permissions=["change"])
+    def mark_verified(self, request, queryset):
+        self._change_stage(request, queryset, Stage.VERIFIED)
+
+    @admin.action(description=_("Mark in training"), permissions=["change"])
+    def mark_in_training(self, request, queryset):
+        self._change_stage(request, queryset, Stage.IN_TRAINING)
+
+    @admin.action(description=_("Mark ready to depart"), permissions=["change"])
+    def mark_ready(self, request, queryset):
+        self._change_stage(request, queryset, Stage.READY)
+
+    @admin.action(description=_("Register again (returned PMI leaving again)"), permissions=["change"])
+    def register_again(self, request, queryset):
+        self._change_stage(request, queryset, Stage.REGISTERED)
+
+
+
+# --- Placements -------------------------------------------------------------------------------
+
+
+class OpenPlacementFilter(admin.SimpleListFilter):
+    title = _("return")
+    parameter_name = "returned"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Abroad (no return yet)")), ("yes", _("Returned"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(return_date__isnull=self.value() == "no")
+        return queryset
+
+
+class PlacementAdminForm(forms.ModelForm):
+    """Checks a departure or a return against the PMI's stage as the services will, so that a refusal
+    is an error on the form (the services check again when saving)."""
+
+    class Meta:
+        model = Placement
+        fields = ["migrant", "destination_country", "sector", "job", "scheme", "p3mi_name", "departure_date",
+                  "contract_end_date", "return_date", "return_reason"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance._state.adding:
+            migrant, departure = cleaned_data.get("migrant"), cleaned_data.get("departure_date")
+            if migrant:
+                self._check(migrant, Stage.ABROAD, departure, {"stage": "migrant", "date": "departure_date"})
+        elif self.instance.return_date is None and cleaned_data.get("return_date"):
+            self._check(self.instance.migrant, Stage.RETURNED, cleaned_data["return_date"],
+                        {"stage": "return_date", "date": "return_date"})
+        return cleaned_data
+
+    def _check(self, migrant: MigrantWorker, to_stage: str, on: datetime.date | None, field_for: dict) -> None:
+        try:
+            services._check_transition(migrant, to_stage)
+            if on:
+                services._check_date(migrant, on)
+        except ValidationError as error:
+            add_service_errors(self, error, field_for)
+
+
+@admin.register(Placement)
+class PlacementAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+    form = PlacementAdminForm
+    area_path = "migrant__village"
+    list_display = ["migrant", "destination_country", "sector", "job", "scheme", "p3mi_name", "departure_date",
+                    "contract_end_date", "return_date", "return_reason"]
+    list_select_related = ["migrant"]
+    list_filter = [OpenPlacementFilter, "destination_country", "sector", "scheme", "return_reason",
+                   year_filter("departure_date__year", _("year of departure")),
+                   province_filter("migrant__village__code")]
+    search_fields = ["migrant__nik", "migrant__name", "p3mi_name", "job"]
+    search_help_text = _("NIK (or its first digits) or name of the PMI, P3MI or job.")
+    ordering = ["-departure_date", "id"]
+    autocomplete_fields = ["migrant"]
+    readonly_fields = ["created_at", "updated_at"]
+    show_full_result_count = False
+    list_per_page = 50
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (None, {"fields": ["migrant", "departure_date"],
+                    "description": _("Adding a placement records the departure of a PMI who is ready to "
+                                     "depart; the PMI's stage becomes “working abroad”.")}),
+            (_("Employment"), {"fields": ["destination_country", "sector", "job", "scheme", "p3mi_name",
+                                          "contract_end_date"]}),
+        ]
+        if obj is not None:
+            fieldsets[0][1]["description"] = _("Giving the return date and reason records the return; the "
+                                               "PMI's stage becomes “returned”.")
+            fieldsets += [
+                (_("Return"), {"fields": ["return_date", "return_reason"]}),
+                (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+            ]
+        return fieldsets
+
+    def has_delete_permission(self, request, obj=None):
+        # A placement is the PMI's departure (and return): deleting it would leave a PMI "abroad"
+        # with no stay abroad. Erasing a person's data removes the PMI, placements included.
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(self.readonly_fields)
+        if obj is not None:
+            fields += ["migrant", "departure_date"]  # they are the departure: the PMI's stage date
+            if obj.return_date is not None:
+                fields += ["return_date", "return_reason"]
+        return fields
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term or DIGITS_RE.match(term.replace(" ", "")):
+            return search_migrants(queryset, term, prefix="migrant__"), False
+        condition = Q()
+        for word in term.split():
+            condition &= (Q(migrant__name__icontains=word) | Q(p3mi_name__icontains=word)
+                          | Q(job__icontains=word))
+        return queryset.filter(condition), False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            fields = {name: form.cleaned_data[name] for name in form.cleaned_data
+                      if name not in ("migrant", "departure_date", "return_date", "return_reason")}
+            copy_saved(obj, services.migrant_depart(migrant=form.cleaned_data["migrant"],
+                                                    departure_date=form.cleaned_data["departure_date"], **fields))
+            return
+        returning = "return_date" in form.changed_data and obj.return_date is not None
+        if not returning:
+            obj.save()
+            return
+        return_date, return_reason = obj.return_date, obj.return_reason
+        if set(form.changed_data) - {"return_date", "return_reason"}:
+            obj.return_date, obj.return_reason = None, ""
+            obj.save()  # the other edits first: migrant_return closes the open placement as stored
+        copy_saved(obj, services.migrant_return(migrant=obj.migrant, return_date=return_date,
+                                                return_reason=return_reason))
+
+
+# --- Reintegration ----------------------------------------------------------------------------
+
+
+class ReintegrationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Reintegration
+        fields = ["migrant", "training_received", "has_business", "business_type", "business_started_on",
+                  "is_cooperative_member", "has_kur_credit", "credit_bank", "has_bpjs_ketenagakerjaan", "notes"]
+
+    def clean_migrant(self):
+        migrant = self.cleaned_data["migrant"]
+        if migrant and migrant.stage != Stage.RETURNED:
+            raise ValidationError(_("Reintegration is recorded for returned PMI only."))
+        return migrant
+
+
+@admin.register(Reintegration)
+class ReintegrationAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+    form = ReintegrationAdminForm
+    area_path = "migrant__village"
+    list_display = ["migrant", "training_received", "has_business", "business_type", "is_cooperative_member",
+                    "has_kur_credit", "credit_bank", "has_bpjs_ketenagakerjaan", "updated_at"]
+    list_select_related = ["migrant"]
+    list_filter = ["has_business", "is_cooperative_member", "has_kur_credit", "has_bpjs_ketenagakerjaan",
+                   province_filter("migrant__village__code")]
+    search_fields = ["migrant__nik", "migrant__name", "business_type", "credit_bank"]
+    ordering = ["-updated_at", "id"]
+    autocomplete_fields = ["migrant"]
+    readonly_fields = ["updated_at"]
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["migrant", "training_received"]}),
+        (_("Business"), {"fields": ["has_business", "business_type", "business_started_on"]}),
+        (_("Memberships and credit"), {"fields": ["is_cooperative_member", "has_kur_credit", "credit_bank",
+                                                  "has_bpjs_ketenagakerjaan"]}),
+        (None, {"fields": ["notes", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        # __str__ is the PMI's name. The changelist applies list_select_related only to a queryset
+        # without select_related, so this one must cover the list too.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "migrant"] if obj is not None else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        # Once the PMI has left the 'returned' stage (registered again), the record is history.
+        return super().has_change_permission(request, obj) and (obj is None or obj.migrant.stage == Stage.RETURNED)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term or DIGITS_RE.match(term.replace(" ", "")):
+            return search_migrants(queryset, term, prefix="migrant__"), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "migrant"}
+        copy_saved(obj, services.reintegration_record(migrant=obj.migrant, **fields))

@@ -1,0 +1,381 @@
+"""The admin: every registered model opens, list pages stay within 10 queries whatever the number of
+rows, big tables are reached by autocomplete, and writes with rules go through the services."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth.models import Permission
+from django.contrib.messages import ERROR, SUCCESS
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils.html import escape
+
+from accounts.choices import Role
+from accounts.models import User
+from agencies.models import Agency, Engagement
+from cooperatives.models import Cooperative, CooperativeMember, CooperativeYearlyFigure
+from migrants.choices import Stage
+from migrants.models import MigrantWorker, Placement, Reintegration
+from migrants.nik import nik_for
+from regions.models import District, Province, Regency, Village
+from tests import factories as f
+from villages.models import DesmigratifVillage, FieldOfficer, PillarActivity
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+MAX_LIST_QUERIES = 10
+OUR_APPS = {"accounts", "regions", "agencies", "villages", "migrants", "cooperatives"}
+REGISTRY = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+OUR_REGISTRY = [(model, model_admin) for model, model_admin in REGISTRY if model._meta.app_label in OUR_APPS]
+# Tables too big for a <select> or a related list filter.
+BIG_TABLES = {Village, District, Regency, DesmigratifVillage, MigrantWorker, Cooperative, Agency}
+
+
+def label(item) -> str:
+    return item[0]._meta.label
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def superuser() -> User:
+    return User.objects.create_superuser("root-admin", "root@example.go.id", f.PASSWORD, role=Role.ADMIN)
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+def _migrants() -> None:
+    f.MigrantWorkerFactory.create_batch(8)
+    f.MigrantWorkerFactory.create_batch(6, verified=True)
+    f.MigrantWorkerFactory.create_batch(4, ready=True)
+    f.MigrantWorkerFactory.create_batch(8, abroad=True)
+    f.MigrantWorkerFactory.create_batch(8, returned=True)
+
+
+def _cooperatives() -> None:
+    for cooperative in f.CooperativeFactory.create_batch(31):
+        f.CooperativeYearlyFigureFactory(cooperative=cooperative)
+        f.CooperativeMemberFactory(cooperative=cooperative)
+    f.CooperativeMemberFactory.create_batch(3, pmi=True)
+
+
+def _users() -> None:
+    for trait in ("admin", "province_officer", "regency_operator", "village_officer", "agency_staff", None):
+        f.UserFactory.create_batch(6, **({trait: True} if trait else {}))
+
+
+# Rows to fill each program table with before opening its list page (regions are loaded already).
+ROWS = {
+    Agency: lambda: f.AgencyFactory.create_batch(31),
+    Engagement: lambda: (f.EngagementFactory.create_batch(12), f.EngagementFactory.create_batch(12, regency_level=True),
+                         f.EngagementFactory.create_batch(12, village_level=True)),
+    DesmigratifVillage: lambda: f.DesmigratifVillageFactory.create_batch(35),
+    FieldOfficer: lambda: [f.FieldOfficerFactory.create_batch(2, desmigratif_village=village)
+                           for village in f.DesmigratifVillageFactory.create_batch(16)],
+    PillarActivity: lambda: f.PillarActivityFactory.create_batch(36, partner_agency=f.AgencyFactory()),
+    MigrantWorker: _migrants,
+    Placement: lambda: (f.PlacementFactory.create_batch(20), f.MigrantWorkerFactory.create_batch(12, returned=True)),
+    Reintegration: lambda: f.ReintegrationFactory.create_batch(31),
+    Cooperative: _cooperatives,
+    CooperativeMember: _cooperatives,
+    CooperativeYearlyFigure: _cooperatives,
+    User: _users,
+}
+
+
+def test_every_program_model_is_registered_and_has_rows_for_its_list_test():
+    from django.apps import apps
+
+    for app in OUR_APPS:
+        for model in apps.get_app_config(app).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            assert admin.site.is_registered(model), f"{model._meta.label} has no admin"
+            if app != "regions":
+                assert model in ROWS, f"add rows for {model._meta.label} to ROWS in tests/test_admin.py"
+
+
+@pytest.mark.parametrize(("model", "model_admin"), REGISTRY, ids=[label(item) for item in REGISTRY])
+def test_changelist_and_add_page_open(admin_client, superuser, model, model_admin):
+    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+    request = RequestFactory().get("/")
+    request.user = superuser
+    response = admin_client.get(admin_url(model, "add"))
+    if model._meta.app_label in OUR_APPS:
+        assert response.status_code == 200
+    else:  # some third-party admins (axes' logs) refuse additions on purpose
+        assert response.status_code == (200 if model_admin.has_add_permission(request) else 403)
+
+
+@pytest.mark.parametrize(("model", "model_admin"), REGISTRY, ids=[label(item) for item in REGISTRY])
+def test_changelist_queries_do_not_grow_with_rows(admin_client, django_assert_max_num_queries, model, model_admin):
+    if model in ROWS:
+        ROWS[model]()
+    url = admin_url(model, "changelist")
+    with django_assert_max_num_queries(MAX_LIST_QUERIES):
+        response = admin_client.get(url)
+    assert response.status_code == 200
+    if model in ROWS or model._meta.app_label == "regions":
+        changelist = response.context["cl"]
+        assert changelist.result_count >= 30
+        assert len(changelist.result_list) >= 30
+
+
+@pytest.mark.parametrize(("model", "model_admin"), OUR_REGISTRY, ids=[label(item) for item in OUR_REGISTRY])
+def test_every_list_filter_and_search_stays_cheap(admin_client, superuser, django_assert_max_num_queries, model,
+                                                  model_admin):
+    if model in ROWS:
+        ROWS[model]()
+    request = RequestFactory().get("/")
+    request.user = superuser
+    url = admin_url(model, "changelist")
+    queries = [{"q": "32.09"}, {"q": "Sejahtera"}, {"q": "3209"}]
+    for spec in model_admin.list_filter:
+        if isinstance(spec, type) and issubclass(spec, admin.SimpleListFilter):
+            lookups = spec(request, {}, model, model_admin).lookup_choices
+            value = "32" if spec.parameter_name == "province" else lookups[0][0]
+            queries.append({spec.parameter_name: value})
+    for params in queries:
+        with django_assert_max_num_queries(MAX_LIST_QUERIES):
+            response = admin_client.get(url, params)
+        assert response.status_code == 200, params
+
+
+@pytest.mark.parametrize(("model", "model_admin"), OUR_REGISTRY, ids=[label(item) for item in OUR_REGISTRY])
+def test_big_tables_are_never_a_select_nor_a_list_filter(superuser, model, model_admin):
+    request = RequestFactory().get("/")
+    request.user = superuser
+    for spec in model_admin.list_filter:
+        if isinstance(spec, str):
+            field = model._meta.get_field(spec.split("__")[0])
+            assert not (field.is_relation and field.related_model in BIG_TABLES - {Agency}), spec
+    form_classes = [(model_admin, model_admin.get_form(request))]
+    form_classes += [(inline, inline.get_formset(request).form) for inline in model_admin.get_inline_instances(request)]
+    for owner, form_class in form_classes:
+        for name, form_field in form_class.base_fields.items():
+            remote = getattr(getattr(form_field, "queryset", None), "model", None)
+            if remote in BIG_TABLES:
+                widget = getattr(form_field.widget, "widget", form_field.widget)
+                assert isinstance(widget, AutocompleteSelect), f"{type(owner).__name__}.{name} is a plain select"
+
+
+def test_village_autocomplete_by_code_prefix(admin_client):
+    response = admin_client.get("/admin/autocomplete/", {
+        "app_label": "migrants", "model_name": "migrantworker", "field_name": "village", "term": "32.09"})
+    assert response.status_code == 200
+    data = response.json()
+    assert len(data["results"]) == 20 and data["pagination"]["more"] is True
+    assert all(result["id"].startswith("32.09.") for result in data["results"])
+    assert data["results"][0]["id"] == Village.objects.filter(code__startswith="32.09.").order_by("code")[0].code
+
+
+def test_village_autocomplete_by_name(admin_client):
+    response = admin_client.get("/admin/autocomplete/", {
+        "app_label": "villages", "model_name": "desmigratifvillage", "field_name": "village", "term": "kenanga"})
+    assert response.status_code == 200
+    ids = [result["id"] for result in response.json()["results"]]
+    assert "32.12.16.2004" in ids
+
+
+def test_desmigratif_village_autocomplete_names_the_village(admin_client, django_assert_max_num_queries):
+    f.DesmigratifVillageFactory.create_batch(25)
+    with django_assert_max_num_queries(6):
+        response = admin_client.get("/admin/autocomplete/", {
+            "app_label": "cooperatives", "model_name": "cooperative", "field_name": "desmigratif_village",
+            "term": ""})
+    results = response.json()["results"]
+    assert len(results) == 20 and all(" " in result["text"] for result in results)
+
+
+# --- PMI: the NIK rules on the add form, the stage through services ---------------------------
+
+
+def migrant_form(**overrides) -> dict:
+    data = {"nik": nik_for(district_code="32.09.14", birth_date=D(1995, 8, 17), female=True, serial=77),
+            "name": "Siti Admin", "gender": "F", "birth_date": "1995-08-17", "village": "32.09.14.2004",
+            "address": "", "education": "smp", "marital_status": "single", "phone": "", "registered_on": "2024-02-01"}
+    data.update(overrides)
+    return data
+
+
+def test_add_pmi_with_a_short_nik_shows_the_error_on_the_form(admin_client):
+    before = MigrantWorker.objects.count()
+    response = admin_client.post(admin_url(MigrantWorker, "add"), migrant_form(nik="320914570895007"))
+    assert response.status_code == 200
+    assert "nik" in response.context["adminform"].form.errors
+    assert MigrantWorker.objects.count() == before
+
+
+def test_add_pmi_registers_through_the_rules(admin_client):
+    response = admin_client.post(admin_url(MigrantWorker, "add"), migrant_form(nik="3209.1457.0895.0077"))
+    assert response.status_code == 302
+    migrant = MigrantWorker.objects.get(name="Siti Admin")
+    assert migrant.nik == "3209145708950077"
+    assert migrant.stage == Stage.REGISTERED
+    assert migrant.registered_on == migrant.stage_changed_on == D(2024, 2, 1)
+    assert not migrant.nik_needs_verification
+    assert migrant.history.count() == 1
+
+
+def test_add_pmi_with_a_doubtful_nik_is_kept_and_flagged(admin_client):
+    response = admin_client.post(admin_url(MigrantWorker, "add"), migrant_form(gender="M"))
+    assert response.status_code == 302
+    migrant = MigrantWorker.objects.get(name="Siti Admin")
+    assert migrant.nik_needs_verification and migrant.nik_flags == "gender"
+    page = admin_client.get(admin_url(MigrantWorker, "change", migrant.pk)).content.decode()
+    assert escape(migrant.nik_flag_labels[0]) in page
+
+
+def test_stage_is_not_a_form_field(admin_client):
+    migrant = f.MigrantWorkerFactory()
+    response = admin_client.get(admin_url(MigrantWorker, "change", migrant.pk))
+    form = response.context["adminform"].form
+    assert "stage" not in form.fields and "nik_flags" not in form.fields
+    data = migrant_form(nik=migrant.nik, name=migrant.name, gender=migrant.gender, village=migrant.village_id,
+                        birth_date=migrant.birth_date.isoformat(), stage=Stage.ABROAD)
+    response = admin_client.post(admin_url(MigrantWorker, "change", migrant.pk), {
+        **data, "placements-TOTAL_FORMS": 0, "placements-INITIAL_FORMS": 0,
+        "reintegration-TOTAL_FORMS": 0, "reintegration-INITIAL_FORMS": 0})
+    assert response.status_code == 302
+    migrant.refresh_from_db()
+    assert migrant.stage == Stage.REGISTERED
+
+
+def run_action(client, action: str, *migrants):
+    return client.post(admin_url(MigrantWorker, "changelist"),
+                       {"action": action, "_selected_action": [m.pk for m in migrants]}, follow=True)
+
+
+def test_mark_verified_moves_a_registered_pmi(admin_client):
+    migrant = f.MigrantWorkerFactory()
+    response = run_action(admin_client, "mark_verified", migrant)
+    assert response.status_code == 200
+    migrant.refresh_from_db()
+    assert migrant.stage == Stage.VERIFIED
+    assert [m.level for m in response.context["messages"]] == [SUCCESS]
+
+
+def test_mark_verified_refuses_a_pmi_abroad_with_a_message(admin_client):
+    registered, abroad = f.MigrantWorkerFactory(), f.MigrantWorkerFactory(abroad=True)
+    response = run_action(admin_client, "mark_verified", registered, abroad)
+    assert response.status_code == 200
+    abroad.refresh_from_db()
+    registered.refresh_from_db()
+    assert abroad.stage == Stage.ABROAD and registered.stage == Stage.VERIFIED
+    levels = sorted(m.level for m in response.context["messages"])
+    assert levels == [SUCCESS, ERROR]
+    error = next(str(m) for m in response.context["messages"] if m.level == ERROR)
+    assert abroad.name in error and abroad.nik not in error
+
+
+def test_mark_ready_then_departure_and_return_through_the_placement_admin(admin_client):
+    migrant = f.MigrantWorkerFactory(verified=True)
+    run_action(admin_client, "mark_ready", migrant)
+    migrant.refresh_from_db()
+    assert migrant.stage == Stage.READY
+    placement = {"migrant": migrant.pk, "destination_country": "TW", "sector": "informal", "job": "Caregiver",
+                 "scheme": "p2p", "p3mi_name": "PT Contoh", "departure_date": datetime.date.today().isoformat(),
+                 "contract_end_date": ""}
+    response = admin_client.post(admin_url(Placement, "add"), placement)
+    assert response.status_code == 302
+    migrant.refresh_from_db()
+    assert migrant.stage == Stage.ABROAD
+    opened = migrant.placements.get()
+    change = {key: value for key, value in placement.items() if key not in ("migrant", "departure_date")}
+    response = admin_client.post(admin_url(Placement, "change", opened.pk), {
+        **change, "job": "Caregiver (elderly)", "return_date": datetime.date.today().isoformat(),
+        "return_reason": "contract_ended"})
+    assert response.status_code == 302
+    migrant.refresh_from_db()
+    opened.refresh_from_db()
+    assert migrant.stage == Stage.RETURNED
+    assert opened.job == "Caregiver (elderly)" and opened.return_reason == "contract_ended"
+
+
+def test_a_departure_of_a_pmi_not_ready_is_an_error_on_the_form(admin_client):
+    migrant = f.MigrantWorkerFactory()
+    response = admin_client.post(admin_url(Placement, "add"), {
+        "migrant": migrant.pk, "destination_country": "MY", "sector": "formal", "job": "Operator",
+        "scheme": "g2g", "p3mi_name": "", "departure_date": "2024-01-10", "contract_end_date": ""})
+    assert response.status_code == 200
+    assert "migrant" in response.context["adminform"].form.errors
+    assert not Placement.objects.filter(migrant=migrant).exists()
+
+
+def test_reintegration_only_for_a_returned_pmi(admin_client):
+    registered, returned = f.MigrantWorkerFactory(), f.MigrantWorkerFactory(returned=True)
+    data = {"training_received": "Menjahit", "has_business": "on", "business_type": "Konveksi",
+            "business_started_on": "", "credit_bank": "", "notes": ""}
+    response = admin_client.post(admin_url(Reintegration, "add"), {**data, "migrant": registered.pk})
+    assert response.status_code == 200 and "migrant" in response.context["adminform"].form.errors
+    response = admin_client.post(admin_url(Reintegration, "add"), {**data, "migrant": returned.pk})
+    assert response.status_code == 302
+    assert returned.reintegration.business_type == "Konveksi"
+
+
+def test_reintegration_inline_on_a_returned_pmi(admin_client):
+    migrant = f.MigrantWorkerFactory(returned=True)
+    response = admin_client.get(admin_url(MigrantWorker, "change", migrant.pk))
+    assert response.status_code == 200
+    data = migrant_form(nik=migrant.nik, name=migrant.name, gender=migrant.gender, village=migrant.village_id,
+                        birth_date=migrant.birth_date.isoformat())
+    placement = migrant.placements.get()
+    response = admin_client.post(admin_url(MigrantWorker, "change", migrant.pk), {
+        **data, "placements-TOTAL_FORMS": 1, "placements-INITIAL_FORMS": 1, "placements-0-id": placement.pk,
+        "placements-0-migrant": migrant.pk,
+        "reintegration-TOTAL_FORMS": 1, "reintegration-INITIAL_FORMS": 0, "reintegration-MAX_NUM_FORMS": 1,
+        "reintegration-0-training_received": "Kuliner", "reintegration-0-has_kur_credit": "on",
+        "reintegration-0-credit_bank": "BRI", "reintegration-0-business_type": "",
+        "reintegration-0-notes": "", "reintegration-0-migrant": migrant.pk})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Reintegration.objects.get(migrant=migrant).credit_bank == "BRI"
+
+
+# --- users and regions ------------------------------------------------------------------------
+
+
+def test_user_admin_shows_role_and_area(admin_client):
+    user = f.UserFactory(regency_operator=True)
+    page = admin_client.get(admin_url(User, "change", user.pk)).content.decode()
+    for name in ("role", "province", "regency", "village", "agency"):
+        assert f'name="{name}"' in page
+    response = admin_client.post(admin_url(User, "add"), {
+        "username": "new-operator", "usable_password": "true", "password1": "long-enough-pass-1",
+        "password2": "long-enough-pass-1", "role": Role.REGENCY_OPERATOR, "regency": "", "province": "32"})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "regency" in errors and "province" in errors
+
+
+def staff_with_view_perms(*models, **fields) -> User:
+    user = User.objects.create_user("staff-viewer", password=f.PASSWORD, is_staff=True, **fields)
+    user.user_permissions.set(Permission.objects.filter(
+        codename__in=[f"view_{model._meta.model_name}" for model in models]))
+    return user
+
+
+def test_regions_are_view_only_for_staff(client):
+    client.force_login(staff_with_view_perms(Province, Village))
+    assert client.get(admin_url(Village, "changelist")).status_code == 200
+    assert client.get(admin_url(Village, "change", "32.09.14.2004")).status_code == 200
+    assert client.get(admin_url(Village, "add")).status_code == 403
+    assert client.get(admin_url(Province, "add")).status_code == 403
+
+
+def test_staff_see_the_pmi_of_their_area_only(client):
+    inside = f.MigrantWorkerFactory(village=Village.objects.get(code="32.09.14.2004"))
+    outside = f.MigrantWorkerFactory(village=Village.objects.get(code="32.12.16.2004"))
+    client.force_login(staff_with_view_perms(MigrantWorker, role=Role.REGENCY_OPERATOR, regency_id="32.09"))
+    listed = list(client.get(admin_url(MigrantWorker, "changelist")).context["cl"].result_list)
+    assert inside in listed and outside not in listed
+    assert client.get(admin_url(MigrantWorker, "change", outside.pk)).status_code == 302  # "does not exist"

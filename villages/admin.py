@@ -1,0 +1,90 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin import AreaScopedAdminMixin
+from regions.admin import province_filter, search_by_code_or_name, year_filter
+
+from .models import DesmigratifVillage, FieldOfficer, PillarActivity
+
+
+class FieldOfficerInline(admin.TabularInline):
+    model = FieldOfficer
+    extra = 0
+    fields = ["name", "role", "phone", "active_since", "active_until"]
+
+
+@admin.register(DesmigratifVillage)
+class DesmigratifVillageAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+    area_path = "village"
+    list_display = ["village", "regency", "year_designated", "funding_source", "status", "is_desmigratif",
+                    "is_desa_migran_emas", "decree_number"]
+    list_select_related = ["village__district__regency"]
+    list_filter = [year_filter("year_designated", _("year designated")), "funding_source", "status",
+                   "is_desmigratif", "is_desa_migran_emas", province_filter("village__code")]
+    search_fields = ["village__code", "village__name", "decree_number"]
+    ordering = ["village_id"]
+    autocomplete_fields = ["village"]
+    readonly_fields = ["created_at", "updated_at"]
+    show_full_result_count = False
+    inlines = [FieldOfficerInline]
+    fieldsets = [
+        (None, {"fields": ["village", "year_designated", "funding_source", "status"]}),
+        (_("Decree (SK)"), {"fields": ["decree_number", "decree_date"]}),
+        (_("Labels"), {"fields": ["is_desmigratif", "is_desa_migran_emas"]}),
+        (None, {"fields": ["notes"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        # __str__ is the village's: the autocomplete pages print it. (The changelist applies
+        # list_select_related only when the queryset has none, hence the same list here.)
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return search_by_code_or_name(queryset, search_term, code_path="village__code",
+                                      name_paths=("village__name", "decree_number")), False
+
+    @admin.display(description=_("regency/city"), ordering="village_id")
+    def regency(self, obj: DesmigratifVillage):
+        return obj.village.district.regency
+
+
+@admin.register(FieldOfficer)
+class FieldOfficerAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+    area_path = "desmigratif_village__village"
+    list_display = ["name", "role", "desmigratif_village", "phone", "active_since", "active_until"]
+    list_select_related = ["desmigratif_village__village"]
+    list_filter = ["role", province_filter("desmigratif_village__village__code")]
+    search_fields = ["name", "phone", "desmigratif_village__village__name"]
+    ordering = ["desmigratif_village_id", "name"]
+    autocomplete_fields = ["desmigratif_village"]
+
+
+@admin.register(PillarActivity)
+class PillarActivityAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+    area_path = "desmigratif_village__village"
+    list_display = ["title", "desmigratif_village", "pillar", "kind", "date", "participants", "partner_agency",
+                    "budget"]
+    list_select_related = ["desmigratif_village__village", "partner_agency"]
+    list_filter = ["pillar", "kind", province_filter("desmigratif_village__village__code"), "partner_agency"]
+    search_fields = ["title", "desmigratif_village__village__name", "notes"]
+    date_hierarchy = "date"
+    ordering = ["-date", "id"]
+    autocomplete_fields = ["desmigratif_village", "partner_agency"]
+    readonly_fields = ["created_at", "updated_at"]
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["desmigratif_village", "pillar", "kind", "date", "title", "partner_agency", "budget"]}),
+        (_("Reach"), {"fields": ["participants_women", "participants_men", "services_given",
+                                 "businesses_started", "children_reached"],
+                      "description": _("Children are recorded only as a count (UU 27/2022).")}),
+        (None, {"fields": ["notes"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description=_("participants"))
+    def participants(self, obj: PillarActivity) -> int:
+        return obj.participants
