@@ -379,3 +379,25 @@ def test_staff_see_the_pmi_of_their_area_only(client):
     listed = list(client.get(admin_url(MigrantWorker, "changelist")).context["cl"].result_list)
     assert inside in listed and outside not in listed
     assert client.get(admin_url(MigrantWorker, "change", outside.pk)).status_code == 302  # "does not exist"
+
+
+def test_reintegration_of_a_pmi_registered_again_is_read_only(admin_client):
+    migrant = f.ReintegrationFactory().migrant
+    run_action(admin_client, "register_again", migrant)
+    migrant.refresh_from_db()
+    assert migrant.stage == Stage.REGISTERED
+    reintegration = migrant.reintegration
+    data = migrant_form(nik=migrant.nik, name="Renamed", gender=migrant.gender, village=migrant.village_id,
+                        birth_date=migrant.birth_date.isoformat())
+    response = admin_client.post(admin_url(MigrantWorker, "change", migrant.pk), {
+        **data, "placements-TOTAL_FORMS": 1, "placements-INITIAL_FORMS": 1,
+        "placements-0-id": migrant.placements.get().pk, "placements-0-migrant": migrant.pk,
+        "reintegration-TOTAL_FORMS": 1, "reintegration-INITIAL_FORMS": 1,
+        "reintegration-0-id": reintegration.pk, "reintegration-0-migrant": migrant.pk,
+        "reintegration-0-training_received": "changed"})
+    assert response.status_code == 302
+    reintegration.refresh_from_db()
+    assert reintegration.training_received != "changed"
+    assert reintegration.history.count() == 1 and migrant.placements.get().history.count() == 1  # untouched
+    assert admin_client.get(admin_url(Reintegration, "change", reintegration.pk)).status_code == 200
+    assert MigrantWorker.objects.get(pk=migrant.pk).name == "Renamed"
