@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from regions.models import District, Province, Regency, Village
 from regions.services import DATA_DIR, RegionDataError, regions_load
@@ -11,6 +12,13 @@ from regions.services import DATA_DIR, RegionDataError, regions_load
 pytestmark = pytest.mark.django_db
 
 COUNTS = {Province: 38, Regency: 514, District: 7285, Village: 83762}
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted in English; they are in Indonesian by default (see the last test)."""
+    with translation.override("en"):
+        yield
 
 
 def counts() -> dict:
@@ -127,3 +135,11 @@ def test_database_refuses_a_code_outside_its_parent():
         Village.objects.create(code="32.10.01.2999", district_id="32.09.14", name="Wrong parent")
     with pytest.raises(IntegrityError), transaction.atomic():
         Province.objects.create(code="3", name="Bad shape")
+
+
+def test_problems_are_reported_in_the_active_language(data_dir):
+    edit(data_dir / "villages.csv", "32.09.14.2004,32.09.14,", "32.09.14.2004,32.09.99,")
+    with translation.override("id"), pytest.raises(RegionDataError) as raised:
+        regions_load(data_dir=data_dir)
+    assert "unknown parent" not in str(raised.value)
+    assert "villages.csv" in str(raised.value) and "32.09.99" in str(raised.value)
