@@ -261,7 +261,6 @@ class MigrantWorkerAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
         self._change_stage(request, queryset, Stage.REGISTERED)
 
 
-
 # --- Placements -------------------------------------------------------------------------------
 
 
@@ -300,9 +299,7 @@ class PlacementAdminForm(forms.ModelForm):
 
     def _check(self, migrant: MigrantWorker, to_stage: str, on: datetime.date | None, field_for: dict) -> None:
         try:
-            services._check_transition(migrant, to_stage)
-            if on:
-                services._check_date(migrant, on)
+            services.migrant_check_stage_change(migrant=migrant, to_stage=to_stage, on=on)
         except ValidationError as error:
             add_service_errors(self, error, field_for)
 

@@ -34,13 +34,16 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _check_transition(migrant: MigrantWorker, to_stage: str) -> None:
+def migrant_check_stage_change(*, migrant: MigrantWorker, to_stage: str, on: datetime.date | None = None) -> None:
+    """Raise ValidationError if ``migrant`` may not move to ``to_stage`` (on the date ``on``).
+
+    The services below call it under a row lock; forms call it to show a refusal on the form.
+    """
     if to_stage not in TRANSITIONS.get(migrant.stage, set()):
         raise ValidationError({"stage": _("A PMI cannot go from “%(from)s” to “%(to)s”.") % {
             "from": Stage(migrant.stage).label, "to": Stage(to_stage).label}})
-
-
-def _check_date(migrant: MigrantWorker, on: datetime.date) -> None:
+    if on is None:
+        return
     if on < migrant.stage_changed_on:
         raise ValidationError({"date": _("The date cannot be before the last change of stage (%(date)s).")
                                % {"date": migrant.stage_changed_on.strftime("%d/%m/%Y")}})
@@ -83,8 +86,7 @@ def migrant_change_stage(*, migrant: MigrantWorker, to_stage: str, on: datetime.
         raise ValidationError({"stage": _("A departure or a return is recorded with its placement.")})
     migrant = MigrantWorker.objects.select_for_update().get(pk=migrant.pk)
     on = on or _today()
-    _check_transition(migrant, to_stage)
-    _check_date(migrant, on)
+    migrant_check_stage_change(migrant=migrant, to_stage=to_stage, on=on)
     migrant.stage, migrant.stage_changed_on = to_stage, on
     migrant.save(update_fields=["stage", "stage_changed_on", "updated_at"])
     return migrant
@@ -94,8 +96,7 @@ def migrant_change_stage(*, migrant: MigrantWorker, to_stage: str, on: datetime.
 def migrant_depart(*, migrant: MigrantWorker, departure_date: datetime.date, **placement_fields: Any) -> Placement:
     """A PMI who is ready leaves to work abroad: open a placement and set the stage 'abroad'."""
     migrant = MigrantWorker.objects.select_for_update().get(pk=migrant.pk)
-    _check_transition(migrant, Stage.ABROAD)
-    _check_date(migrant, departure_date)
+    migrant_check_stage_change(migrant=migrant, to_stage=Stage.ABROAD, on=departure_date)
     placement = Placement(migrant=migrant, departure_date=departure_date, **placement_fields)
     placement.full_clean()
     placement.save()
@@ -108,8 +109,7 @@ def migrant_depart(*, migrant: MigrantWorker, departure_date: datetime.date, **p
 def migrant_return(*, migrant: MigrantWorker, return_date: datetime.date, return_reason: str) -> Placement:
     """A PMI abroad comes home: close the open placement and set the stage 'returned'."""
     migrant = MigrantWorker.objects.select_for_update().get(pk=migrant.pk)
-    _check_transition(migrant, Stage.RETURNED)
-    _check_date(migrant, return_date)
+    migrant_check_stage_change(migrant=migrant, to_stage=Stage.RETURNED, on=return_date)
     placement = migrant.placements.filter(return_date__isnull=True).first()
     if placement is None:
         raise ValidationError(_("This PMI has no placement without a return."))
