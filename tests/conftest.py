@@ -5,6 +5,7 @@ Avoid ``transaction=True`` tests: they flush the database and with it the sessio
 """
 import pytest
 
+from demo.services import demo_load
 from regions.services import regions_load
 
 
@@ -12,3 +13,4 @@ from regions.services import regions_load
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         regions_load()
+        demo_load()

@@ -1,7 +1,6 @@
 """The demo data (DESIGN.md §1, §2, §5): the published figures, consistent PMI records, the demo users.
 
-The demo is loaded once into the session's test database (tests/conftest.py will do it for every
-session; the ``demo`` fixture below does it until then, and is a no-op once it is loaded).
+The demo is loaded once into the session's test database by tests/conftest.py.
 """
 from __future__ import annotations
 
@@ -20,24 +19,17 @@ from agencies.models import Agency, Engagement
 from cooperatives.models import Cooperative, CooperativeMember, CooperativeYearlyFigure
 from demo import data
 from demo.builders import build_demo, demo_context_load
-from demo.services import RegionsNotLoaded, demo_is_loaded, demo_load
+from demo.services import RegionsNotLoaded, demo_load
 from migrants.choices import PROSPECTIVE_STAGES, PlacementScheme, ReturnReason, Stage
 from migrants.models import MigrantWorker, Placement, Reintegration
 from migrants.nik import NikFlag, check_nik
 from villages.choices import ActivityKind, DesmigratifStatus, FundingSource, OfficerRole, Pillar
 from villages.models import DesmigratifVillage, FieldOfficer, PillarActivity
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+pytestmark = pytest.mark.django_db
 
 DEMO_MODELS = (DesmigratifVillage, FieldOfficer, PillarActivity, Cooperative, CooperativeMember,
                CooperativeYearlyFigure, Engagement, MigrantWorker, Placement, Reintegration)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        if not demo_is_loaded():
-            demo_load()
 
 
 def _counts() -> dict[str, int]:
@@ -346,12 +338,15 @@ def test_load_demo_command_reports_an_existing_load(settings):
     assert "already loaded" in text
     assert "cirebon" in text and data.DEMO_PASSWORD in text
     settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("load_demo", stdout=StringIO())
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", allow_without_debug=True, stdout=out)
     assert data.DEMO_PASSWORD not in out.getvalue()
 
 
-def test_load_demo_needs_the_regions(monkeypatch):
+def test_load_demo_needs_the_regions(monkeypatch, settings):
+    settings.DEBUG = True
     monkeypatch.setattr(data, "PILOT_VILLAGES", ("99.99.99.2999", "33.07.10.2004"))
     with pytest.raises(RegionsNotLoaded):
         demo_load()

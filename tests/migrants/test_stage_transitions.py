@@ -7,8 +7,15 @@ from django.db import IntegrityError, transaction
 
 from migrants.choices import PlacementScheme, ReturnReason, Sector, Stage
 from migrants.models import MigrantWorker, Placement
-from migrants.services import (TRANSITIONS, migrant_change_stage, migrant_depart, migrant_register,
-                               migrant_return, migrant_update, reintegration_record)
+from migrants.services import (
+    TRANSITIONS,
+    migrant_change_stage,
+    migrant_depart,
+    migrant_register,
+    migrant_return,
+    migrant_update,
+    reintegration_record,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,14 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                             help=f"Seed of the random choices (default {DEFAULT_SEED}); the same seed "
                                  "gives the same data.")
+        parser.add_argument("--allow-without-debug", action="store_true",
+                            help="Load even though DEBUG is off (e.g. a staging copy). The demo users "
+                                 "have a published password: never on a production database.")
 
-    def handle(self, *args, seed: int, **options):
+    def handle(self, *args, seed: int, allow_without_debug: bool, **options):
+        if not settings.DEBUG and not allow_without_debug:
+            raise CommandError("DEBUG is off: this looks like production, and the demo users have a "
+                               "published password. Nothing was loaded (see --allow-without-debug).")
         started = time.monotonic()
         try:
             result = demo_load(seed=seed)
