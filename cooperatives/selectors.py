@@ -11,5 +11,6 @@ def cooperative_list(*, user) -> QuerySet[Cooperative]:
 
 
 def cooperative_counts(*, user) -> dict:
+    """Cooperatives in the user's area and the members recorded by name in them."""
     qs = cooperative_list(user=user).order_by()
-    return qs.aggregate(total=Count("pk"), members=Count("members"))
+    return qs.aggregate(total=Count("pk", distinct=True), members=Count("members"))

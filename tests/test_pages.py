@@ -33,7 +33,12 @@ def test_login_then_overview_scoped_to_the_area(client):
     response = client.post(reverse("login"), {"username": "op-test", "password": "long-enough-pass-1"}, follow=True)
     assert response.status_code == 200
     assert response.request["PATH_INFO"] == reverse("home")
-    assert "32.09" in response.content.decode()
+    page = response.content.decode()
+    assert "32.09 Kabupaten Cirebon" in page
+    cooperatives = response.context["cooperatives"]
+    assert 0 < cooperatives["total"] < cooperatives["members"]  # counted apart, not per joined row
+    villages = response.context["villages"]
+    assert villages["total"] == sum(villages["per_year"].values()) < 503
 
 
 def test_healthz(client):
