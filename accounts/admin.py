@@ -10,8 +10,8 @@ from .models import User
 from .scoping import area_q
 
 # The admin's titles, set once for the whole site.
-admin.site.site_header = _("Portal Desmigratif")
-admin.site.site_title = _("Portal Desmigratif")
+admin.site.site_header = _("Desmigratif Portal")
+admin.site.site_title = _("Desmigratif Portal")
 admin.site.index_title = _("Administration of the Desmigratif program")
 
 

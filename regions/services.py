@@ -80,7 +80,7 @@ def _read_level(level: Level, path: Path, parent_codes: set[str] | None, problem
     pattern = re.compile(level.pattern)
 
     def problem(line: int | None, reason: str) -> None:
-        where = f"{level.file}, {_('line')} {line}" if line else level.file
+        where = _("%(file)s, line %(line)d") % {"file": level.file, "line": line} if line else level.file
         problems.append(f"{where}: {reason}")
 
     try:
