@@ -33,3 +33,4 @@ def area_q(user, village_path: str) -> Q:
     if prefix == "":
         return Q()
     return Q(**{f"{village_path}__code__startswith": prefix})
+

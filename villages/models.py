@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -53,6 +54,9 @@ class DesmigratifVillage(models.Model):
 
     def __str__(self) -> str:
         return str(self.village)
+
+    def get_absolute_url(self) -> str:
+        return reverse("villages:desmigratifvillage_detail", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()
@@ -159,6 +163,9 @@ class PillarActivity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("villages:pillaractivity_detail", args=[self.pk])
 
     @property
     def participants(self) -> int:
