@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "villages",
     "migrants",
     "cooperatives",
+    "exchange",
     "demo",
 ]
 
