@@ -116,6 +116,7 @@ AXES_COOLOFF_TIME = 0.5  # hours
 # locking a username everywhere would let anyone lock an official out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "id"
