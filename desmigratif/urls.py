@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from desmigratif.history import record_history
 from desmigratif.views import healthz, home, readyz
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("cooperatives/", include("cooperatives.urls")),
     path("agencies/", include("agencies.urls")),
     path("exchange/", include("exchange.urls")),
+    path("history/<str:label>/<int:pk>/", record_history, name="record_history"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),

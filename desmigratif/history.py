@@ -1,0 +1,79 @@
+"""The history tab of a record: who changed what, when, from what to what (django-simple-history).
+
+A record's history is shown to whoever may open the record: it is looked up through the same
+selector as its page. NIK and phone values in the changes are masked as on the record's page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from operator import attrgetter
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.module_loading import import_string
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import mask_nik, mask_phone, sees_personal_data
+
+MAX_ENTRIES = 200
+MASKED_FIELDS = {"nik": mask_nik, "phone": mask_phone}
+
+
+@dataclass(frozen=True)
+class Tracked:
+    selector: str  # dotted path of the selector giving the records the user may open
+    village_code: str  # attribute path from the record to its village code
+
+
+TRACKED = {
+    "villages.desmigratifvillage": Tracked("villages.selectors.desmigratif_village_list", "village_id"),
+    "villages.pillaractivity": Tracked("villages.selectors.pillar_activity_list",
+                                       "desmigratif_village.village_id"),
+    "migrants.migrantworker": Tracked("migrants.selectors.migrant_list", "village_id"),
+    "cooperatives.cooperative": Tracked("cooperatives.selectors.cooperative_list",
+                                        "desmigratif_village.village_id"),
+}
+
+
+def _display(field, value, *, masked: bool) -> str:
+    if value in (None, ""):
+        return "—"
+    if masked and field.name in MASKED_FIELDS:
+        return MASKED_FIELDS[field.name](str(value))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def history_rows(obj, *, user) -> list[dict]:
+    """Newest first: each save with its author, kind, and the fields it changed (old → new)."""
+    masked = not sees_personal_data(user, attrgetter(TRACKED[obj._meta.label_lower].village_code)(obj))
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")
+                   [:MAX_ENTRIES + 1])
+    rows = []
+    for index, record in enumerate(records[:MAX_ENTRIES]):
+        older = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if older is not None:
+            for change in record.diff_against(older).changes:
+                field = obj._meta.get_field(change.field)
+                changes.append({"field": field.verbose_name,
+                                "old": _display(field, change.old, masked=masked),
+                                "new": _display(field, change.new, masked=masked)})
+        rows.append({"date": record.history_date, "user": record.history_user,
+                     "kind": record.get_history_type_display(), "changes": changes,
+                     # a change whose earlier state was never recorded (data loaded in bulk)
+                     "complete": older is not None or record.history_type == "+"})
+    return rows
+
+
+@require_GET
+@login_required
+def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+    tracked = TRACKED.get(label)
+    if tracked is None:
+        raise Http404
+    obj = get_object_or_404(import_string(tracked.selector)(user=request.user), pk=pk)
+    return render(request, "portal/history.html", {"object": obj, "rows": history_rows(obj, user=request.user),
+                                                   "limit": MAX_ENTRIES})
