@@ -18,6 +18,7 @@ urlpatterns = [
     path("cooperatives/", include("cooperatives.urls")),
     path("agencies/", include("agencies.urls")),
     path("exchange/", include("exchange.urls")),
+    path("privacy/", include("privacy.urls")),
     path("history/<str:label>/<int:pk>/", record_history, name="record_history"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "migrants",
     "cooperatives",
     "exchange",
+    "privacy",
     "demo",
 ]
 
