@@ -99,6 +99,10 @@ class FieldOfficer(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        # officers are listed on their village's page
+        return reverse("villages:desmigratifvillage_detail", args=[self.desmigratif_village_id])
+
 
 def _activity_kind_matches_pillar() -> models.Q:
     condition = models.Q()

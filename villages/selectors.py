@@ -32,3 +32,8 @@ def desmigratif_village_counts(*, user) -> dict:
 def pillar_activity_list(*, user) -> QuerySet[PillarActivity]:
     return (PillarActivity.objects.filter(area_q(user, "desmigratif_village__village"))
             .select_related("desmigratif_village__village", "partner_agency"))
+
+
+def field_officer_list(*, user) -> QuerySet[FieldOfficer]:
+    return (FieldOfficer.objects.filter(area_q(user, "desmigratif_village__village"))
+            .select_related("desmigratif_village__village"))

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from accounts.permissions import ensure_can_write_in
 
-from .models import DesmigratifVillage, PillarActivity
+from .models import DesmigratifVillage, FieldOfficer, PillarActivity
 
 
 def _apply(instance, fields: dict[str, Any]):
@@ -56,5 +56,23 @@ def pillar_activity_update(*, user, instance: PillarActivity, **fields: Any) -> 
 
 @transaction.atomic
 def pillar_activity_delete(*, user, instance: PillarActivity) -> None:
+    ensure_can_write_in(user, instance.desmigratif_village.village_id)
+    instance.delete()
+
+
+@transaction.atomic
+def field_officer_create(*, user, desmigratif_village: DesmigratifVillage, **fields: Any) -> FieldOfficer:
+    ensure_can_write_in(user, desmigratif_village.village_id)
+    return _apply(FieldOfficer(desmigratif_village=desmigratif_village), fields)
+
+
+@transaction.atomic
+def field_officer_update(*, user, instance: FieldOfficer, **fields: Any) -> FieldOfficer:
+    ensure_can_write_in(user, instance.desmigratif_village.village_id)
+    return _apply(instance, fields)
+
+
+@transaction.atomic
+def field_officer_delete(*, user, instance: FieldOfficer) -> None:
     ensure_can_write_in(user, instance.desmigratif_village.village_id)
     instance.delete()

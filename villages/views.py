@@ -1,12 +1,14 @@
+from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, UpdateView
 
 from accounts.mixins import ScopedDeleteView, ScopedDetailView, ScopedListView, ScopedMixin, ServiceFormMixin
+from accounts.permissions import can_write_in
 
 from . import selectors, services
 from .filtersets import DesmigratifVillageFilterSet, PillarActivityFilterSet
-from .forms import DesmigratifVillageForm, PillarActivityForm
+from .forms import DesmigratifVillageForm, FieldOfficerForm, PillarActivityForm
 
 
 class DesmigratifVillageListView(ScopedListView):
@@ -18,6 +20,10 @@ class DesmigratifVillageListView(ScopedListView):
 class DesmigratifVillageDetailView(ScopedDetailView):
     selector = selectors.desmigratif_village_detail_list
     template_name = "villages/desmigratifvillage_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs),
+                "can_write_here": can_write_in(self.request.user, self.object.village_id)}
 
 
 class DesmigratifVillageCreateView(ServiceFormMixin, ScopedMixin, CreateView):
@@ -106,3 +112,57 @@ class PillarActivityDeleteView(ScopedDeleteView):
 
     def get_success_url(self):
         return reverse("villages:pillaractivity_list")
+
+
+class FieldOfficerCreateView(ServiceFormMixin, ScopedMixin, CreateView):
+    """An officer added from the page of the Desmigratif village (``pk`` is the village's)."""
+
+    selector = selectors.desmigratif_village_list
+    form_class = FieldOfficerForm
+    template_name = "villages/fieldofficer_form.html"
+    success_message = _("%(object)s was added as an officer.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.desmigratif_village = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "desmigratif_village": self.get_village()}
+
+    def get_village(self):
+        if self.desmigratif_village is None:
+            self.desmigratif_village = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        return self.desmigratif_village
+
+    def save(self, form):
+        return services.field_officer_create(user=self.request.user, desmigratif_village=self.get_village(),
+                                             **form.cleaned_data)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class FieldOfficerUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
+    selector = selectors.field_officer_list
+    form_class = FieldOfficerForm
+    template_name = "villages/fieldofficer_form.html"
+    success_message = _("%(object)s was saved.")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "desmigratif_village": self.object.desmigratif_village}
+
+    def save(self, form):
+        instance = type(self).selector(user=self.request.user).get(pk=self.object.pk)
+        return services.field_officer_update(user=self.request.user, instance=instance, **form.cleaned_data)
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+class FieldOfficerDeleteView(ScopedDeleteView):
+    selector = selectors.field_officer_list
+    delete_service = services.field_officer_delete
+    template_name = "portal/object_confirm_delete.html"
+
+    def get_success_url(self):
+        return reverse("villages:desmigratifvillage_detail", args=[self.object.desmigratif_village_id])

@@ -166,3 +166,22 @@ def test_menu_follows_the_role(client):
     login(client, "cirebon")
     response = client.get(reverse("villages:desmigratifvillage_list"))
     assert response.context["can_add"]
+
+
+def test_operator_manages_field_officers(client, cirebon_dv):
+    login(client, "cirebon")
+    response = client.post(reverse("villages:fieldofficer_add", args=[cirebon_dv.pk]),
+                           {"name": "Petugas Baru", "role": "petugas", "phone": "081311112222",
+                            "active_since": "01/02/2024"})
+    assert response.status_code == 302
+    officer = cirebon_dv.officers.get(name="Petugas Baru")
+    response = client.post(reverse("villages:fieldofficer_edit", args=[officer.pk]),
+                           {"name": "Petugas Baru", "role": "petugas", "active_since": "01/02/2024",
+                            "active_until": "01/01/2024"})
+    assert "__all__" in response.context["form"].errors or response.context["form"].errors
+    assert client.post(reverse("villages:fieldofficer_delete", args=[officer.pk])).status_code == 302
+    assert not cirebon_dv.officers.filter(name="Petugas Baru").exists()
+    login(client, "indramayu")
+    assert client.get(reverse("villages:fieldofficer_add", args=[cirebon_dv.pk])).status_code == 404
+    other = cirebon_dv.officers.first()
+    assert client.get(reverse("villages:fieldofficer_edit", args=[other.pk])).status_code == 404
