@@ -185,3 +185,14 @@ def test_operator_manages_field_officers(client, cirebon_dv):
     assert client.get(reverse("villages:fieldofficer_add", args=[cirebon_dv.pk])).status_code == 404
     other = cirebon_dv.officers.first()
     assert client.get(reverse("villages:fieldofficer_edit", args=[other.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("params", [
+    {"year_designated_min": "abc"}, {"o": "bogus"}, {"per_page": "x"}, {"page": "999"}, {"page": "abc"},
+    {"area": "'; drop table"}, {"funding_source": "nope"}, {"date_after": "31/02/2024"}, {"q": "\x00"},
+])
+def test_bad_list_parameters_never_fail(client, params):
+    login(client, "cirebon")
+    for name in ("villages:desmigratifvillage_list", "villages:pillaractivity_list"):
+        response = client.get(reverse(name), params)
+        assert response.status_code in (200, 404)
