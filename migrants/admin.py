@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 
 from django import forms
 from django.contrib import admin, messages
@@ -23,34 +22,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import AreaScopedAdminMixin
-from regions.admin import is_code_prefix, province_filter, year_filter
+from regions.admin import province_filter, year_filter
 
 from . import services
 from .choices import Stage
 from .models import MigrantWorker, Placement, Reintegration
+from .selectors import DIGITS_RE, search_migrants
 
 # At most this many per-row errors are listed after an action; the rest are counted.
 MAX_ROW_MESSAGES = 10
-DIGITS_RE = re.compile(r"^\d{1,16}$")
-
-
-def search_migrants(queryset, term: str, *, prefix: str = ""):
-    """PMI by NIK (a run of digits: the NIK's start), village code prefix, or words of the name.
-
-    NIK and village code use their indexes; the admin's default ``icontains`` on the NIK would
-    scan millions of rows.
-    """
-    term = term.strip()
-    if not term:
-        return queryset
-    compact = term.replace(" ", "").replace("-", "")
-    if DIGITS_RE.match(compact):
-        return queryset.filter(**{f"{prefix}nik__startswith": compact})
-    if "." in term and is_code_prefix(term):
-        return queryset.filter(**{f"{prefix}village__code__startswith": term})
-    for word in term.split():
-        queryset = queryset.filter(**{f"{prefix}name__icontains": word})
-    return queryset
 
 
 def copy_saved(target, saved) -> None:
@@ -199,9 +179,10 @@ class MigrantWorkerAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
         if change:
-            services.migrant_update(migrant=obj, **fields)
+            services.migrant_update(migrant=obj, user=request.user, **fields)
         else:
-            copy_saved(obj, services.migrant_register(registered_on=form.cleaned_data["registered_on"], **fields))
+            copy_saved(obj, services.migrant_register(user=request.user,
+                                                      registered_on=form.cleaned_data["registered_on"], **fields))
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Reintegration:
@@ -213,7 +194,7 @@ class MigrantWorkerAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
             existed = inline_form.instance.pk is not None
             fields = {name: value for name, value in inline_form.cleaned_data.items()
                       if name not in ("id", "migrant", "DELETE")}
-            saved = services.reintegration_record(migrant=form.instance, **fields)
+            saved = services.reintegration_record(migrant=form.instance, user=request.user, **fields)
             if existed:
                 formset.changed_objects.append((saved, inline_form.changed_data))
             else:
@@ -225,7 +206,7 @@ class MigrantWorkerAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
         moved, refused = 0, []
         for migrant in queryset.order_by("pk"):
             try:
-                services.migrant_change_stage(migrant=migrant, to_stage=to_stage)
+                services.migrant_change_stage(migrant=migrant, to_stage=to_stage, user=request.user)
             except ValidationError as error:
                 refused.append((migrant, error))
             else:
@@ -366,7 +347,7 @@ class PlacementAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
         if not change:
             fields = {name: form.cleaned_data[name] for name in form.cleaned_data
                       if name not in ("migrant", "departure_date", "return_date", "return_reason")}
-            copy_saved(obj, services.migrant_depart(migrant=form.cleaned_data["migrant"],
+            copy_saved(obj, services.migrant_depart(migrant=form.cleaned_data["migrant"], user=request.user,
                                                     departure_date=form.cleaned_data["departure_date"], **fields))
             return
         returning = "return_date" in form.changed_data and obj.return_date is not None
@@ -377,7 +358,7 @@ class PlacementAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
         if set(form.changed_data) - {"return_date", "return_reason"}:
             obj.return_date, obj.return_reason = None, ""
             obj.save()  # the other edits first: migrant_return closes the open placement as stored
-        copy_saved(obj, services.migrant_return(migrant=obj.migrant, return_date=return_date,
+        copy_saved(obj, services.migrant_return(migrant=obj.migrant, user=request.user, return_date=return_date,
                                                 return_reason=return_reason))
 
 
@@ -439,4 +420,4 @@ class ReintegrationAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         fields = {name: value for name, value in form.cleaned_data.items() if name != "migrant"}
-        copy_saved(obj, services.reintegration_record(migrant=obj.migrant, **fields))
+        copy_saved(obj, services.reintegration_record(migrant=obj.migrant, user=request.user, **fields))

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -61,6 +62,9 @@ class MigrantWorker(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("migrants:migrantworker_detail", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()
@@ -148,6 +152,10 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_destination_country_display()} {self.departure_date:%Y}"
+
+    def get_absolute_url(self) -> str:
+        """A placement is shown on its PMI's page."""
+        return reverse("migrants:migrantworker_detail", args=[self.migrant_id])
 
     def clean(self) -> None:
         super().clean()

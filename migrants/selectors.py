@@ -1,16 +1,58 @@
-from django.db.models import Count, QuerySet
+import re
+
+from django.db.models import Count, Prefetch, QuerySet
 
 from accounts.scoping import area_q
+from regions.selectors import CODE_PREFIX_RE
 
 from .choices import Stage
-from .models import MigrantWorker
+from .models import MigrantWorker, Placement
+
+# A run of digits is the start of a NIK (at most 16 of them).
+DIGITS_RE = re.compile(r"^\d{1,16}$")
 
 
 def migrant_list(*, user) -> QuerySet[MigrantWorker]:
     return MigrantWorker.objects.filter(area_q(user, "village")).select_related("village")
 
 
+def migrant_page_list(*, user) -> QuerySet[MigrantWorker]:
+    """As the list, with the district and regency the list page names beside the village."""
+    return migrant_list(user=user).select_related("village__district__regency")
+
+
+def migrant_detail_list(*, user) -> QuerySet[MigrantWorker]:
+    """What the detail page shows: the origin up to the province, placements newest first, reintegration."""
+    return (migrant_list(user=user)
+            .select_related("village__district__regency__province", "reintegration")
+            .prefetch_related(Prefetch("placements", queryset=Placement.objects.order_by("-departure_date", "-id"))))
+
+
 def migrant_stage_counts(*, user) -> list[tuple[str, str, int]]:
     """(stage, label, count) for every stage, in lifecycle order, within the user's area."""
     counts = dict(migrant_list(user=user).order_by().values_list("stage").annotate(n=Count("pk")))
     return [(stage.value, stage.label, counts.get(stage.value, 0)) for stage in Stage]
+
+
+def placement_list(*, user) -> QuerySet[Placement]:
+    return (Placement.objects.filter(area_q(user, "migrant__village"))
+            .select_related("migrant__village"))
+
+
+def search_migrants(queryset, term: str, *, prefix: str = ""):
+    """PMI by NIK (a run of digits: the NIK's start), village code prefix, or words of the name.
+
+    NIK and village code use their indexes; an ``icontains`` on the NIK would scan millions of rows.
+    ``prefix`` is the path to the PMI from the queryset's model (``"migrant__"`` for placements).
+    """
+    term = term.strip()
+    if not term:
+        return queryset
+    compact = term.replace(" ", "").replace("-", "")
+    if DIGITS_RE.match(compact):
+        return queryset.filter(**{f"{prefix}nik__startswith": compact})
+    if "." in term and CODE_PREFIX_RE.match(term):
+        return queryset.filter(**{f"{prefix}village__code__startswith": term})
+    for word in term.split():
+        queryset = queryset.filter(**{f"{prefix}name__icontains": word})
+    return queryset

@@ -2,6 +2,9 @@
 
 The stage of a PMI moves only along ``TRANSITIONS``; departing opens a placement and returning
 closes it, in the same transaction, so stage and placements never disagree.
+
+Every write takes the ``user`` it is done for and refuses (PermissionDenied) a village outside
+that user's area; ``user=None`` is kept for trusted system callers (demo loader, tests of the rules).
 """
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from accounts.permissions import ensure_can_write_in
 
 from .choices import Stage
 from .models import MigrantWorker, Placement, Reintegration
@@ -28,6 +33,26 @@ TRANSITIONS: dict[str, set[str]] = {
 # Fields of the person a plain edit may change; the stage and NIK flags are not among them.
 EDITABLE_FIELDS = ("nik", "name", "gender", "birth_date", "village", "address", "education",
                    "marital_status", "phone")
+# What a correction of a placement may change: the departure and return are stage events.
+PLACEMENT_EDITABLE_FIELDS = ("destination_country", "sector", "job", "scheme", "p3mi_name", "contract_end_date")
+
+
+def _ensure_area(user, *village_codes: str) -> None:
+    """Refuse (PermissionDenied) unless ``user`` may write in every one of these villages.
+
+    ``user=None`` is a trusted caller acting for the system (the demo loader, management commands,
+    tests of the rules); every page, import and API call passes the signed-in user.
+    """
+    if user is None:
+        return
+    for code in village_codes:
+        ensure_can_write_in(user, code)
+
+
+def _village_code(fields: dict[str, Any]) -> str | None:
+    if fields.get("village") is not None:
+        return fields["village"].code
+    return fields.get("village_id")
 
 
 def _today() -> datetime.date:
@@ -52,8 +77,10 @@ def migrant_check_stage_change(*, migrant: MigrantWorker, to_stage: str, on: dat
 
 
 @transaction.atomic
-def migrant_register(*, registered_on: datetime.date | None = None, **fields: Any) -> MigrantWorker:
+def migrant_register(*, user=None, registered_on: datetime.date | None = None, **fields: Any) -> MigrantWorker:
     """Record a prospective PMI (stage 'registered'), checking the NIK rules."""
+    if _village_code(fields):  # without one, full_clean() says the village is required
+        _ensure_area(user, _village_code(fields))
     registered_on = registered_on or _today()
     migrant = MigrantWorker(stage=Stage.REGISTERED, registered_on=registered_on,
                             stage_changed_on=registered_on, **fields)
@@ -63,8 +90,14 @@ def migrant_register(*, registered_on: datetime.date | None = None, **fields: An
 
 
 @transaction.atomic
-def migrant_update(*, migrant: MigrantWorker, **fields: Any) -> MigrantWorker:
+def migrant_update(*, migrant: MigrantWorker, user=None, **fields: Any) -> MigrantWorker:
     """Edit the person's data; the stage changes only through the stage services."""
+    if user is not None:
+        # the stored village, not the instance's: a form may already have put the new one on it
+        stored = MigrantWorker.objects.filter(pk=migrant.pk).values_list("village_id", flat=True).first()
+        _ensure_area(user, stored or migrant.village_id)
+    if _village_code(fields):  # moving the person to another village: that one must be the user's too
+        _ensure_area(user, _village_code(fields))
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be edited here: %(fields)s")
@@ -77,7 +110,8 @@ def migrant_update(*, migrant: MigrantWorker, **fields: Any) -> MigrantWorker:
 
 
 @transaction.atomic
-def migrant_change_stage(*, migrant: MigrantWorker, to_stage: str, on: datetime.date | None = None) -> MigrantWorker:
+def migrant_change_stage(*, migrant: MigrantWorker, to_stage: str, on: datetime.date | None = None,
+                         user=None) -> MigrantWorker:
     """Move a prospective PMI along verified → in training → ready, or a returnee back to registered.
 
     Departures and returns carry a placement and have their own services.
@@ -85,6 +119,7 @@ def migrant_change_stage(*, migrant: MigrantWorker, to_stage: str, on: datetime.
     if to_stage in (Stage.ABROAD, Stage.RETURNED):
         raise ValidationError({"stage": _("A departure or a return is recorded with its placement.")})
     migrant = MigrantWorker.objects.select_for_update().get(pk=migrant.pk)
+    _ensure_area(user, migrant.village_id)
     on = on or _today()
     migrant_check_stage_change(migrant=migrant, to_stage=to_stage, on=on)
     migrant.stage, migrant.stage_changed_on = to_stage, on
@@ -93,9 +128,11 @@ def migrant_change_stage(*, migrant: MigrantWorker, to_stage: str, on: datetime.
 
 
 @transaction.atomic
-def migrant_depart(*, migrant: MigrantWorker, departure_date: datetime.date, **placement_fields: Any) -> Placement:
+def migrant_depart(*, migrant: MigrantWorker, departure_date: datetime.date, user=None,
+                   **placement_fields: Any) -> Placement:
     """A PMI who is ready leaves to work abroad: open a placement and set the stage 'abroad'."""
     migrant = MigrantWorker.objects.select_for_update().get(pk=migrant.pk)
+    _ensure_area(user, migrant.village_id)
     migrant_check_stage_change(migrant=migrant, to_stage=Stage.ABROAD, on=departure_date)
     placement = Placement(migrant=migrant, departure_date=departure_date, **placement_fields)
     placement.full_clean()
@@ -106,9 +143,11 @@ def migrant_depart(*, migrant: MigrantWorker, departure_date: datetime.date, **p
 
 
 @transaction.atomic
-def migrant_return(*, migrant: MigrantWorker, return_date: datetime.date, return_reason: str) -> Placement:
+def migrant_return(*, migrant: MigrantWorker, return_date: datetime.date, return_reason: str,
+                   user=None) -> Placement:
     """A PMI abroad comes home: close the open placement and set the stage 'returned'."""
     migrant = MigrantWorker.objects.select_for_update().get(pk=migrant.pk)
+    _ensure_area(user, migrant.village_id)
     migrant_check_stage_change(migrant=migrant, to_stage=Stage.RETURNED, on=return_date)
     placement = migrant.placements.filter(return_date__isnull=True).first()
     if placement is None:
@@ -122,8 +161,9 @@ def migrant_return(*, migrant: MigrantWorker, return_date: datetime.date, return
 
 
 @transaction.atomic
-def reintegration_record(*, migrant: MigrantWorker, **fields: Any) -> Reintegration:
+def reintegration_record(*, migrant: MigrantWorker, user=None, **fields: Any) -> Reintegration:
     """Create or update what a returned PMI has done since coming home."""
+    _ensure_area(user, migrant.village_id)
     if migrant.stage != Stage.RETURNED:
         raise ValidationError(_("Reintegration is recorded for returned PMI only."))
     reintegration = Reintegration.objects.filter(migrant=migrant).first() or Reintegration(migrant=migrant)
@@ -132,3 +172,28 @@ def reintegration_record(*, migrant: MigrantWorker, **fields: Any) -> Reintegrat
     reintegration.full_clean()
     reintegration.save()
     return reintegration
+
+
+@transaction.atomic
+def placement_update(*, placement: Placement, user=None, **fields: Any) -> Placement:
+    """Correct the employment details of a placement; departure and return have their own services."""
+    _ensure_area(user, placement.migrant.village_id)
+    unknown = set(fields) - set(PLACEMENT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be edited here: %(fields)s")
+                              % {"fields": ", ".join(sorted(unknown))})
+    for name, value in fields.items():
+        setattr(placement, name, value)
+    placement.full_clean()
+    placement.save()
+    return placement
+
+
+@transaction.atomic
+def migrant_delete(*, user=None, instance: MigrantWorker) -> None:
+    """Remove a PMI with their placements and reintegration; cooperative memberships keep the member's name.
+
+    The history (django-simple-history) keeps the deleted rows, as the audit requires.
+    """
+    _ensure_area(user, instance.village_id)
+    instance.delete()
