@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -52,6 +53,9 @@ class Cooperative(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("cooperatives:cooperative_detail", args=[self.pk])
+
 
 class CooperativeMember(models.Model):
     """A member known by name; linked to the PMI record where the member is a (returned) PMI."""
@@ -78,6 +82,10 @@ class CooperativeMember(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        # a member has no page of its own: it is shown on its cooperative's page
+        return reverse("cooperatives:cooperative_detail", args=[self.cooperative_id]) + "#members"
 
 
 class CooperativeYearlyFigure(models.Model):
@@ -118,6 +126,9 @@ class CooperativeYearlyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cooperative} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperatives:cooperative_detail", args=[self.cooperative_id]) + "#figures"
 
     def clean(self) -> None:
         super().clean()

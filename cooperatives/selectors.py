@@ -1,8 +1,10 @@
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
 from accounts.scoping import area_q
+from migrants.models import MigrantWorker
+from migrants.selectors import migrant_list
 
-from .models import Cooperative
+from .models import Cooperative, CooperativeMember, CooperativeYearlyFigure
 
 
 def cooperative_list(*, user) -> QuerySet[Cooperative]:
@@ -10,7 +12,68 @@ def cooperative_list(*, user) -> QuerySet[Cooperative]:
             .select_related("desmigratif_village__village"))
 
 
+def cooperative_table_list(*, user) -> QuerySet[Cooperative]:
+    """As the list, with the regency and the figures of the latest book year for the list page.
+
+    The latest figures come from subqueries (one row each), so the page stays one query for any size.
+    """
+    latest = CooperativeYearlyFigure.objects.filter(cooperative=OuterRef("pk")).order_by("-year")
+    return (cooperative_list(user=user)
+            .select_related("desmigratif_village__village__district__regency")
+            .annotate(latest_year=Subquery(latest.values("year")[:1]),
+                      latest_members=Subquery(latest.values("members")[:1]),
+                      latest_shu=Subquery(latest.values("shu")[:1])))
+
+
+def cooperative_detail_list(*, user) -> QuerySet[Cooperative]:
+    """As the list, with what the detail page shows: the region names, figures and members."""
+    return (cooperative_list(user=user)
+            .select_related("desmigratif_village__village__district__regency__province")
+            .prefetch_related(
+                Prefetch("yearly_figures", queryset=CooperativeYearlyFigure.objects.order_by("-year")),
+                # the linked PMI is shown by name only: its NIK is never read for this page
+                Prefetch("members", queryset=CooperativeMember.objects.select_related("migrant")
+                         .only("id", "cooperative_id", "name", "is_returned_pmi", "joined_on",
+                               "migrant__id", "migrant__name", "migrant__stage").order_by("name", "id")),
+            ))
+
+
 def cooperative_counts(*, user) -> dict:
     """Cooperatives in the user's area and the members recorded by name in them."""
     qs = cooperative_list(user=user).order_by()
     return qs.aggregate(total=Count("pk", distinct=True), members=Count("members"))
+
+
+def cooperative_member_list(*, user) -> QuerySet[CooperativeMember]:
+    return (CooperativeMember.objects.filter(area_q(user, "cooperative__desmigratif_village__village"))
+            .select_related("cooperative__desmigratif_village__village", "migrant"))
+
+
+def cooperative_yearly_figure_list(*, user) -> QuerySet[CooperativeYearlyFigure]:
+    return (CooperativeYearlyFigure.objects.filter(area_q(user, "cooperative__desmigratif_village__village"))
+            .select_related("cooperative__desmigratif_village__village"))
+
+
+MIGRANT_SEARCH_LIMIT = 20
+
+
+def member_migrant_search(*, user, term: str, village_code: str = "",
+                          limit: int = MIGRANT_SEARCH_LIMIT) -> list[MigrantWorker]:
+    """PMI records a member can be linked to: in the user's area, by NIK prefix or name.
+
+    A NIK prefix needs 4 digits and a name 3 letters; PMI of the cooperative's own village come first.
+    """
+    term = " ".join((term or "").split())
+    queryset = migrant_list(user=user)
+    if term.isdigit() and len(term) >= 4:
+        queryset = queryset.filter(nik__startswith=term)
+    elif len(term) >= 3 and not term.isdigit():
+        condition = Q()
+        for word in term.split():
+            condition &= Q(name__icontains=word)
+        queryset = queryset.filter(condition)
+    else:
+        return []
+    own_village_first = Case(When(village_id=village_code, then=Value(0)), default=Value(1),
+                             output_field=IntegerField())
+    return list(queryset.order_by(own_village_first, "name", "id")[:limit])

@@ -1,0 +1,114 @@
+"""Writes of cooperatives, their members and yearly figures, each within the user's area.
+
+Every function takes the acting ``user`` and checks, through accounts.permissions, that the user may
+write in the village of the cooperative (before and after a change that moves it). A member may be
+linked to a PMI record only when that record is one the user may read (its village in the user's
+area): a regency operator cannot attach, and so reveal, a person of another regency.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.permissions import ensure_can_write_in
+from migrants.models import MigrantWorker
+from migrants.selectors import migrant_list
+from villages.models import DesmigratifVillage
+
+from .models import Cooperative, CooperativeMember, CooperativeYearlyFigure
+
+
+def _apply(instance, fields: dict[str, Any]):
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _village_code(cooperative: Cooperative) -> str:
+    return cooperative.desmigratif_village.village_id
+
+
+# --- Cooperatives -----------------------------------------------------------------------------
+
+@transaction.atomic
+def cooperative_create(*, user, desmigratif_village: DesmigratifVillage, **fields: Any) -> Cooperative:
+    """Record a cooperative (or BUMDes unit) built in a program village."""
+    ensure_can_write_in(user, desmigratif_village.village_id)
+    return _apply(Cooperative(desmigratif_village=desmigratif_village), fields)
+
+
+@transaction.atomic
+def cooperative_update(*, user, instance: Cooperative, **fields: Any) -> Cooperative:
+    ensure_can_write_in(user, _village_code(instance))
+    if "desmigratif_village" in fields:
+        ensure_can_write_in(user, fields["desmigratif_village"].village_id)
+    return _apply(instance, fields)
+
+
+@transaction.atomic
+def cooperative_delete(*, user, instance: Cooperative) -> None:
+    """Delete a cooperative with its members and yearly figures (their history is kept)."""
+    ensure_can_write_in(user, _village_code(instance))
+    instance.delete()
+
+
+# --- Members ----------------------------------------------------------------------------------
+
+def _check_migrant(user, migrant: MigrantWorker | None) -> None:
+    """The linked PMI must be a record the user may read (their area); otherwise it does not exist for them."""
+    if migrant is not None and not migrant_list(user=user).filter(pk=migrant.pk).exists():
+        raise ValidationError({"migrant": _("There is no such PMI record in your area.")})
+
+
+@transaction.atomic
+def cooperative_member_add(*, user, cooperative: Cooperative, migrant: MigrantWorker | None = None,
+                           **fields: Any) -> CooperativeMember:
+    """Add a member known by name, linked to a PMI record of the user's area where the member is one."""
+    ensure_can_write_in(user, _village_code(cooperative))
+    _check_migrant(user, migrant)
+    return _apply(CooperativeMember(cooperative=cooperative, migrant=migrant), fields)
+
+
+@transaction.atomic
+def cooperative_member_update(*, user, instance: CooperativeMember, **fields: Any) -> CooperativeMember:
+    ensure_can_write_in(user, _village_code(instance.cooperative))
+    if "cooperative" in fields:
+        ensure_can_write_in(user, _village_code(fields["cooperative"]))
+    if fields.get("migrant") is not None and fields["migrant"].pk != instance.migrant_id:
+        _check_migrant(user, fields["migrant"])
+    return _apply(instance, fields)
+
+
+@transaction.atomic
+def cooperative_member_remove(*, user, instance: CooperativeMember) -> None:
+    ensure_can_write_in(user, _village_code(instance.cooperative))
+    instance.delete()
+
+
+# --- Yearly figures ---------------------------------------------------------------------------
+
+@transaction.atomic
+def cooperative_yearly_figure_create(*, user, cooperative: Cooperative, **fields: Any) -> CooperativeYearlyFigure:
+    """Record the figures of one book year: members (of whom returned PMI), capital, assets, revenue, SHU."""
+    ensure_can_write_in(user, _village_code(cooperative))
+    return _apply(CooperativeYearlyFigure(cooperative=cooperative), fields)
+
+
+@transaction.atomic
+def cooperative_yearly_figure_update(*, user, instance: CooperativeYearlyFigure,
+                                     **fields: Any) -> CooperativeYearlyFigure:
+    ensure_can_write_in(user, _village_code(instance.cooperative))
+    if "cooperative" in fields:
+        ensure_can_write_in(user, _village_code(fields["cooperative"]))
+    return _apply(instance, fields)
+
+
+@transaction.atomic
+def cooperative_yearly_figure_delete(*, user, instance: CooperativeYearlyFigure) -> None:
+    ensure_can_write_in(user, _village_code(instance.cooperative))
+    instance.delete()
