@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -46,6 +47,9 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.acronym
+
+    def get_absolute_url(self) -> str:
+        return reverse("agencies:agency_detail", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()
@@ -101,6 +105,9 @@ class Engagement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.year} ({self.get_pillar_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agencies:engagement_detail", args=[self.pk])
 
     @property
     def area_code(self) -> str:
