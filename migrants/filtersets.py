@@ -97,7 +97,9 @@ class PlacementFilterSet(NikSearchFormMixin, django_filters.FilterSet):
                                                               label=_("Destination country"))
     sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("Sector"), empty_label=_("Any"))
     scheme = django_filters.MultipleChoiceFilter(choices=PlacementScheme.choices, label=_("Placement scheme"))
-    departure_year = django_filters.RangeFilter(field_name="departure_date__year", label=_("Year of departure"))
+    departure_year = django_filters.RangeFilter(
+        field_name="departure_date__year", label=_("Year of departure"),
+        widget=django_filters.widgets.RangeWidget(attrs={"placeholder": _("year"), "inputmode": "numeric"}))
     returned = django_filters.BooleanFilter(
         field_name="return_date", lookup_expr="isnull", exclude=True, label=_("Returned"),
         widget=forms.Select(choices=[("", _("Any")), ("true", _("Returned")), ("false", _("Still abroad"))]))

@@ -82,6 +82,9 @@ class MigrantWorkerListView(ScopedListView):
     filterset_class = MigrantWorkerFilterSet
     template_name = "migrants/migrantworker_list.html"
     person_records = True
+    # An invalid filter (e.g. a refused NIK search) shows its error over an empty list: django-filter
+    # would otherwise drop the invalid field and list everything, as if the search had matched.
+    strict = True
 
 
 class MigrantWorkerFindView(ScopedMixin, View):
@@ -330,6 +333,7 @@ class PlacementListView(ScopedListView):
     filterset_class = PlacementFilterSet
     template_name = "migrants/placement_list.html"
     person_records = True
+    strict = True  # as the PMI list
 
 
 class PlacementUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):

@@ -110,6 +110,7 @@ def test_masked_user_cannot_uncover_a_nik_digit_by_digit(client, cirebon_pmi):
     login(client, "kemnaker")
     response = client.get(url("migrantworker_list"), {"q": cirebon_pmi.nik[:10]})
     assert "q" in response.context["filter"].form.errors
+    assert response.context["paginator"].count == 0  # the error, over an empty list
     response = client.get(url("migrantworker_list"), {"q": cirebon_pmi.nik[:4], "per_page": 25})
     assert response.context["paginator"].count == MigrantWorker.objects.filter(nik__startswith="3209").count()
     response = client.post(url("migrantworker_find"), {"nik": cirebon_pmi.nik})
