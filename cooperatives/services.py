@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import ensure_can_write_in
@@ -92,10 +93,18 @@ def cooperative_member_remove(*, user, instance: CooperativeMember) -> None:
 
 # --- Yearly figures ---------------------------------------------------------------------------
 
+def _check_book_year(year: int | None) -> None:
+    # figures are those of a book year's close: a year still to come has none (the model allows
+    # years up to 2100 for the database's sake; the date is a rule of the use case)
+    if year and year > timezone.localdate().year:
+        raise ValidationError({"year": _("The book year %(year)s has not begun yet.") % {"year": year}})
+
+
 @transaction.atomic
 def cooperative_yearly_figure_create(*, user, cooperative: Cooperative, **fields: Any) -> CooperativeYearlyFigure:
     """Record the figures of one book year: members (of whom returned PMI), capital, assets, revenue, SHU."""
     ensure_can_write_in(user, _village_code(cooperative))
+    _check_book_year(fields.get("year"))
     return _apply(CooperativeYearlyFigure(cooperative=cooperative), fields)
 
 
@@ -105,6 +114,8 @@ def cooperative_yearly_figure_update(*, user, instance: CooperativeYearlyFigure,
     ensure_can_write_in(user, _village_code(instance.cooperative))
     if "cooperative" in fields:
         ensure_can_write_in(user, _village_code(fields["cooperative"]))
+    if fields.get("year", instance.year) != instance.year:
+        _check_book_year(fields["year"])
     return _apply(instance, fields)
 
 

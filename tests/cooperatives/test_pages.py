@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from cooperatives.models import Cooperative, CooperativeMember, CooperativeYearlyFigure
@@ -39,8 +40,14 @@ def figure_data(**overrides) -> dict:
 
 
 def free_year(cooperative: Cooperative) -> int:
+    """A past book year without figures (the oldest figures make room when every year is taken)."""
     taken = set(cooperative.yearly_figures.values_list("year", flat=True))
-    return next(y for y in range(max(cooperative.year_founded, 2016), 2101) if y not in taken)
+    for year in range(max(cooperative.year_founded, 2016), timezone.localdate().year + 1):
+        if year not in taken:
+            return year
+    oldest = cooperative.yearly_figures.order_by("year").first()
+    oldest.delete()
+    return oldest.year
 
 
 # --- list ---------------------------------------------------------------------------------------
@@ -235,8 +242,8 @@ def test_yearly_figures_add_edit_delete(client, cirebon_coop):
 def test_bad_yearly_figures_write_nothing(client, cirebon_coop):
     login(client, "cirebon")
     url = reverse("cooperatives:cooperativeyearlyfigure_add", args=[cirebon_coop.pk])
-    before = CooperativeYearlyFigure.objects.count()
     year = free_year(cirebon_coop)
+    before = CooperativeYearlyFigure.objects.count()
     response = client.post(url, figure_data(year=year, members=10, members_returned_pmi=11))
     assert response.status_code == 200 and "members_returned_pmi" in response.context["form"].errors
     taken = cirebon_coop.yearly_figures.first().year
@@ -245,6 +252,8 @@ def test_bad_yearly_figures_write_nothing(client, cirebon_coop):
     response = client.post(url, figure_data(year=year, capital=-5))
     assert "capital" in response.context["form"].errors
     response = client.post(url, figure_data(year=2015))  # before the program
+    assert "year" in response.context["form"].errors
+    response = client.post(url, figure_data(year=timezone.localdate().year + 1))  # a book year to come
     assert "year" in response.context["form"].errors
     assert CooperativeYearlyFigure.objects.count() == before
 
