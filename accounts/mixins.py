@@ -49,7 +49,9 @@ class ScopedListView(ScopedMixin, FilterView):
     """A list with the app's FilterSet, sorting (the FilterSet's ``o``), search and pagination."""
 
     paginate_by = 25
-    strict = False  # invalid filters show their errors and an empty list rather than a 404
+    # An invalid filter shows its error over an empty list: listing everything instead would
+    # pass off unfiltered records as the answer to the question asked.
+    strict = True
 
     def get_paginate_by(self, queryset):
         try:

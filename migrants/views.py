@@ -23,6 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.mixins import ScopedDeleteView, ScopedDetailView, ScopedListView, ScopedMixin, ServiceFormMixin
 from accounts.permissions import can_write_in, ensure_can_write_in, sees_personal_data
+from privacy.services import personal_data_viewed
 
 from . import selectors, services
 from .choices import Stage
@@ -126,6 +127,8 @@ class MigrantWorkerDetailView(ScopedDetailView):
             "sees_personal": sees_personal_data(user, migrant.village_id),
             "history_url": history_url("migrants.migrantworker", migrant.pk),
         })
+        # UU 27/2022: who was shown this person's NIK, phone and address in full is recorded
+        personal_data_viewed(user=user, migrant=migrant)
         return context
 
 

@@ -88,3 +88,12 @@ def test_only_admins_export_or_erase(client, person, username):
     assert client.post(reverse("privacy:person_erase", args=[person.pk]),
                        {"reason": "x", "confirm": "on"}).status_code == 403
     assert MigrantWorker.objects.filter(pk=person.pk).exists()
+
+
+def test_opening_the_page_logs_unmasked_views_only(client, person):
+    client.force_login(User.objects.get(username="cirebon"))
+    assert client.get(person.get_absolute_url()).status_code == 200
+    client.force_login(User.objects.get(username="kemnaker"))
+    assert client.get(person.get_absolute_url()).status_code == 200
+    log = PersonalDataAccess.objects.filter(migrant_id=person.pk, action=AccessAction.VIEW)
+    assert [entry.user.username for entry in log] == ["cirebon"]
