@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DeleteView, DetailView
 from django_filters.views import FilterView
 
@@ -37,11 +38,20 @@ class ScopedMixin(LoginRequiredMixin):
 
 
 class WriterRequiredMixin:
-    """Pages that write: only roles that enter data (the services check the area again)."""
+    """Pages that write: only roles that enter data (the services check the area again).
+
+    A page whose writers differ (agency staff recording their agency's engagements) overrides
+    ``may_write``.
+    """
+
+    refused_message = gettext_lazy("Your role reads this data but does not change it.")
+
+    def may_write(self, user) -> bool:
+        return can_write(user)
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_write(request.user):
-            raise PermissionDenied(_("Your role reads this data but does not change it."))
+        if request.user.is_authenticated and not self.may_write(request.user):
+            raise PermissionDenied(self.refused_message)
         return super().dispatch(request, *args, **kwargs)
 
 

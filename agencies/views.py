@@ -37,17 +37,13 @@ class AdminRequiredMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class EngagementWriterMixin:
-    """Engagement pages that write: the roles of agencies.services, which include agency staff.
+class EngagementWriterMixin(WriterRequiredMixin):
+    """Engagement pages that write: the roles of agencies.services, which include agency staff."""
 
-    The portal's generic WriterRequiredMixin admits only the roles that enter village data, so its
-    check is replaced (skipped in the MRO) by the engagement rule.
-    """
+    refused_message = gettext_lazy("Your role does not record engagements.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not services.engagement_can_write_some(request.user):
-            raise PermissionDenied(_("Your role does not record engagements."))
-        return super(WriterRequiredMixin, self).dispatch(request, *args, **kwargs)
+    def may_write(self, user) -> bool:
+        return services.engagement_can_write_some(user)
 
     def get_object(self, queryset=None):
         engagement = super().get_object(queryset)

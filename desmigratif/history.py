@@ -33,6 +33,7 @@ TRACKED = {
     "migrants.migrantworker": Tracked("migrants.selectors.migrant_list", "village_id"),
     "cooperatives.cooperative": Tracked("cooperatives.selectors.cooperative_list",
                                         "desmigratif_village.village_id"),
+    "agencies.engagement": Tracked("agencies.selectors.engagement_list", "area_code"),
 }
 
 

@@ -25,6 +25,7 @@ MENU = [
     NavEntry(_("Pillar activities"), "villages:pillaractivity_list"),
     NavEntry(_("Migrant workers (PMI)"), "migrants:migrantworker_list", "person"),
     NavEntry(_("Cooperatives"), "cooperatives:cooperative_list"),
+    NavEntry(_("Agencies"), "agencies:agency_list"),
     NavEntry(_("Agency engagements"), "agencies:engagement_list"),
     NavEntry(_("Imports"), "exchange:import_list", "write"),
 ]
@@ -41,8 +42,12 @@ def menu_for(request) -> list[dict]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        entries.append({"label": entry.label, "url": url, "active": active})
+        entries.append({"label": entry.label, "url": url, "active": False})
+    # the entry whose address is the longest start of the page's is the current one
+    matching = [e for e in entries
+                if request.path == e["url"] or (e["url"] != "/" and request.path.startswith(e["url"]))]
+    if matching:
+        max(matching, key=lambda e: len(e["url"]))["active"] = True
     return entries
 
 
