@@ -1,0 +1,25 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportKind(models.TextChoices):
+    """The kinds of records a file can carry; each has a resource in ``exchange.resources``."""
+
+    MIGRANTS = "migrants", _("Migrant workers (PMI)")
+    DESMIGRATIF_VILLAGES = "villages", _("Desmigratif villages")
+    COOPERATIVE_FIGURES = "cooperative_figures", _("Cooperative yearly figures")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be checked")
+    CHECKING = "checking", _("Checking")
+    READY = "ready", _("Checked: ready to import")
+    INVALID = "invalid", _("Problems found: nothing imported")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed: nothing imported")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+RUNNING_STATUSES = (JobStatus.QUEUED, JobStatus.CHECKING, JobStatus.IMPORTING)
+FINAL_STATUSES = (JobStatus.INVALID, JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED)

@@ -1,0 +1,28 @@
+"""The resources, by kind: what can be imported and exported (see ``base.Resource``)."""
+from __future__ import annotations
+
+from django.http import Http404
+
+from accounts.permissions import can_read_person_records
+
+from .base import Resource
+from .cooperatives import CooperativeYearlyFigureResource
+from .migrants import MigrantWorkerResource
+from .villages import DesmigratifVillageResource
+
+RESOURCES: dict[str, Resource] = {
+    resource.kind: resource
+    for resource in (MigrantWorkerResource(), DesmigratifVillageResource(), CooperativeYearlyFigureResource())
+}
+
+
+def get_resource(kind: str) -> Resource:
+    try:
+        return RESOURCES[kind]
+    except KeyError:
+        raise Http404 from None
+
+
+def resources_for(user) -> list[Resource]:
+    """The resources this user may read (person records need a role that reads them)."""
+    return [r for r in RESOURCES.values() if not r.person_records or can_read_person_records(user)]

@@ -1,0 +1,343 @@
+"""What a resource declares: the columns of its file, its natural key, how a row becomes a record,
+the checks done once per file, how records are written, and what an export contains.
+
+A resource is the only place that knows a model; the engine (``exchange.engine``), the template
+and export writers (``exchange.writers``) and the pages work for any resource. To import another
+kind of record, subclass Resource, declare its columns and key, add its kind to
+``exchange.choices.ImportKind`` and register it in ``exchange.resources``.
+"""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from accounts.permissions import code_in_area
+from accounts.scoping import area_prefix
+from regions.models import Village
+
+from ..bulk import insert_with_history, update_with_history
+from ..cells import CellType, display
+
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the file.
+
+    ``header`` is the Indonesian header of the template and exports; ``field`` names the value in a
+    parsed row (the model field, unless the resource maps it itself); ``attname`` is the model
+    attribute a generic assignment sets ('' = the resource assigns it, e.g. a key to a related
+    record). ``reference`` columns are written in exports to help the reader and checked on import
+    by the resource (not assigned).
+    """
+
+    header: str
+    field: str
+    type: CellType
+    required: bool = False
+    attname: str | None = None
+    aliases: tuple[str, ...] = ()
+    reference: bool = False
+    export: Callable[[Any], Any] | None = None
+
+    @property
+    def target(self) -> str:
+        """The model attribute a generic assignment sets ('' = none)."""
+        return self.field if self.attname is None else self.attname
+
+    @property
+    def source(self) -> str:
+        """The model attribute an export reads."""
+        return self.attname or self.field
+
+    def names(self) -> tuple[str, ...]:
+        """What a header may say to mean this column: the header, the field name, the aliases."""
+        return (self.header, self.field, *self.aliases)
+
+
+@dataclass
+class Problem:
+    row: int | None
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+
+
+@dataclass
+class Row:
+    """A data row on its way: raw cells, parsed values, the record it makes, and its problems.
+
+    ``values`` holds a key per column present in the file (None for an empty cell); a column absent
+    from the file leaves the record's value alone on update.
+    """
+
+    number: int
+    raw: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+    key: tuple | None = None
+    instance: models.Model | None = None
+    snapshot: dict[str, Any] | None = None
+    action: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)  # what a resource resolved for the row
+
+    def error(self, column: Column | str, message: str, *, value: Any = None) -> None:
+        if isinstance(column, Column):
+            self.failed.add(column.field)
+            header = column.header
+            if value is None:
+                value = self.raw.get(column.field)
+        else:
+            header = column
+        self.problems.append(Problem(self.number, header, display(value), str(message)))
+
+
+@dataclass
+class State:
+    """What a resource learns once per file (and caches across chunks)."""
+
+    user: Any
+    prefix: str | None
+    today: datetime.date
+    villages: dict[str, str | None] = field(default_factory=dict)  # code → official name (None: no such village)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ReferenceSheet:
+    """The template's second sheet: valid codes for the user's area."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[Any]]
+    note: str = ""
+    validates: str = ""  # the field whose column gets a drop-down of the sheet's first column
+
+
+class Resource:
+    kind: str = ""
+    model: type[models.Model]
+    columns: tuple[Column, ...] = ()
+    key_fields: tuple[str, ...] = ()
+    person_records = False  # agency staff may not export it; NIK and phone are masked for readers
+    selector: str = ""  # dotted path of the selector giving the records a user may read
+    filterset: str = ""  # dotted path of the list page's FilterSet (optional: it may not exist yet)
+    update_fields: tuple[str, ...] = ()  # attnames written when a record is updated
+    compare_fields: tuple[str, ...] = ()  # attnames compared to tell an update from an unchanged row
+    clean_exclude: tuple[str, ...] = ()  # fields full_clean() skips: checked once per file instead
+    description: str = ""
+
+    # --- description -----------------------------------------------------------------------------
+
+    @property
+    def verbose_name(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.field == name), None)
+
+    def column_for_model_field(self, name: str) -> Column | None:
+        return next((c for c in self.columns if name in (c.field, c.attname)), None)
+
+    def field_label(self, name: str) -> str:
+        if name == NON_FIELD_ERRORS:
+            return ""
+        column = self.column_for_model_field(name)
+        if column:
+            return column.header
+        try:
+            return str(self.model._meta.get_field(name).verbose_name)
+        except Exception:
+            return name
+
+    def filterset_class(self):
+        """The list page's FilterSet, or None while the app has none (exports then take no filters)."""
+        if not self.filterset:
+            return None
+        try:
+            return import_string(self.filterset)
+        except ImportError:
+            return None
+
+    # --- once per file -------------------------------------------------------------------------------
+
+    def begin(self, *, user) -> State:
+        return State(user=user, prefix=area_prefix(user), today=timezone.localdate())
+
+    def prepare(self, rows: list[Row], state: State) -> None:
+        """Bulk look-ups a chunk needs before its rows are built (one query each)."""
+        codes = {row.values[f] for row in rows for f in self.village_fields() if row.values.get(f)}
+        load_villages(codes, state)
+
+    def village_fields(self) -> tuple[str, ...]:
+        return ()
+
+    def key_of(self, row: Row, state: State) -> tuple | None:
+        if any(name in row.failed or row.values.get(name) in (None, "") for name in self.key_fields):
+            return None
+        return tuple(row.values[name] for name in self.key_fields)
+
+    def duplicate_message(self, first_row: int) -> str:
+        return _("The same record is on row %(row)d: each record once per file.") % {"row": first_row}
+
+    def existing(self, keys: list[tuple], state: State) -> dict[tuple, models.Model]:
+        raise NotImplementedError
+
+    def build(self, row: Row, existing: models.Model | None, state: State) -> models.Model:
+        """The record the row makes: a new one, or the existing one with the row's values."""
+        if existing is None:
+            obj = self.new(row, state)
+            row.action = CREATE
+        else:
+            obj = existing
+            row.snapshot = {name: getattr(obj, name) for name in self.compare_fields}
+            row.action = UPDATE
+        self.assign(obj, row)
+        return obj
+
+    def new(self, row: Row, state: State) -> models.Model:
+        return self.model()
+
+    def assign(self, obj: models.Model, row: Row) -> None:
+        values, failed, snapshot = row.values, row.failed, row.snapshot
+        for name, target, keeps_default, empty in self._assignments:
+            if name not in values or name in failed:
+                continue
+            value = values[name]
+            if value is None:
+                if snapshot is not None and keeps_default:
+                    continue  # an empty status or label keeps the record's; it is not reset to the default
+                value = empty
+            setattr(obj, target, value)
+
+    @cached_property
+    def _assignments(self) -> list[tuple[str, str, bool, Any]]:
+        """(field, attribute, empty keeps the record's value on update, value of an empty cell) per column."""
+        found = []
+        for column in self.columns:
+            if column.reference or column.attname == "":
+                continue
+            model_field = self.model._meta.get_field(column.field)
+            keeps = model_field.has_default() and not model_field.null
+            found.append((column.field, column.target, keeps, self.empty_value(column)))
+        return found
+
+    def empty_value(self, column: Column):
+        model_field = self.model._meta.get_field(column.field)
+        if model_field.null:
+            return None
+        if model_field.has_default():
+            return model_field.get_default()
+        if isinstance(model_field, models.CharField | models.TextField):
+            return ""
+        return None
+
+    def check(self, row: Row, obj: models.Model, state: State) -> None:
+        """Rules beyond the model's own, once the record is built (before full_clean)."""
+
+    def check_village(self, row: Row, column: Column, code: str, state: State) -> bool:
+        """ensure_can_write_in, row by row: the village exists and lies in the user's area."""
+        if state.villages.get(code) is None:
+            row.error(column, _("There is no village with the code %(code)s.") % {"code": code})
+            return False
+        if not code_in_area(code, state.prefix):
+            row.error(column, _("You may not enter or change data of village %(code)s.") % {"code": code})
+            return False
+        return True
+
+    # --- writing -----------------------------------------------------------------------------------
+
+    def write(self, *, creates: list, updates: list, user, reason: str) -> None:
+        """Bulk inserts and updates with their history rows (who, when, why); the caller holds the transaction."""
+        insert_with_history(self.model, creates, user=user, reason=reason)
+        if updates:
+            fields = list(self.update_fields)
+            if any(f.name == "updated_at" for f in self.model._meta.concrete_fields):
+                fields.append("updated_at")  # set by its auto_now as the rows are written
+            update_with_history(self.model, updates, fields, user=user, reason=reason)
+
+    # --- export --------------------------------------------------------------------------------------
+
+    def export_queryset(self, *, user) -> QuerySet:
+        return import_string(self.selector)(user=user)
+
+    def export_values(self, obj, *, masked: bool) -> list:
+        values = []
+        for column in self.columns:
+            value = column.export(obj) if column.export else getattr(obj, column.source)
+            values.append(column.type.export(value))
+        return values
+
+    def masked(self, obj, *, user) -> bool:
+        """Whether this user gets the row with its personal data masked."""
+        return False
+
+    def exported(self, *, user, queryset: QuerySet) -> None:
+        """Called once the rows of an export are chosen (e.g. to log who received personal data)."""
+
+    def reference_sheet(self, *, user) -> ReferenceSheet | None:
+        return village_reference(user)
+
+
+# --- helpers shared by resources ----------------------------------------------------------------------
+
+
+def same_name(given: str, official: str) -> bool:
+    """Names compared as people type them: case, spacing and a leading 'Desa'/'Kelurahan' aside."""
+    def normal(name: str) -> str:
+        words = name.casefold().replace(".", " ").split()
+        while words and words[0] in ("desa", "kelurahan", "kel", "ds", "koperasi", "kop"):
+            words = words[1:]
+        return " ".join(words)
+    return normal(given) == normal(official)
+
+
+def chunked(items: list, size: int = 1000) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def load_villages(codes: Iterable[str], state: State) -> None:
+    """Record which codes are villages, with their names (a query per thousand new codes, cached per file)."""
+    new = sorted(set(codes) - state.villages.keys())
+    for part in chunked(new):
+        found = dict(Village.objects.filter(code__in=part).values_list("code", "name"))
+        state.villages.update({code: found.get(code) for code in part})
+
+
+VILLAGE_SHEET_LIMIT = 10_000  # a province has up to ~8,600 villages; the country 83,762
+
+
+def village_reference(user) -> ReferenceSheet:
+    """Villages of the user's area (regency, province, village); nationally, the districts."""
+    from regions.models import District
+
+    prefix = area_prefix(user) or ""
+    villages = Village.objects.filter(code__startswith=prefix) if prefix else Village.objects.none()
+    if prefix and villages.count() <= VILLAGE_SHEET_LIMIT:
+        rows = [list(r) for r in villages.order_by("code").values_list("code", "name", "district__name",
+                                                                          "district__regency__name")]
+        return ReferenceSheet(title="Kode Desa", headers=["Kode Desa", "Nama Desa", "Kecamatan", "Kabupaten/Kota"],
+                              rows=rows, validates="village")
+    districts = District.objects.order_by("code").values_list("code", "name", "regency__name",
+                                                              "regency__province__name")
+    return ReferenceSheet(
+        title="Kode Kecamatan", headers=["Kode Kecamatan", "Nama Kecamatan", "Kabupaten/Kota", "Provinsi"],
+        rows=[list(r) for r in districts],
+        note=_("A village code is the district code followed by four digits, e.g. 32.09.14.2004. Find the "
+               "village codes with the village search of the portal's forms."))

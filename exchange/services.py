@@ -1,0 +1,249 @@
+"""Imports as jobs: upload → dry run (check) → confirm (write, all or nothing) → summary.
+
+A small file is checked and written in the request; above ``ASYNC_ROWS`` rows both steps run as
+Celery tasks (``exchange.tasks``), which call the same functions. Progress goes to the cache (it
+must be visible while the write transaction is open) and to the job row when no transaction is.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+import zipfile
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import can_write
+
+from .choices import JobStatus
+from .conf import limit
+from .engine import Importer, Report, file_problems
+from .models import ImportJob
+from .readers import FileRejected, open_table
+from .resources import RESOURCES
+
+logger = logging.getLogger(__name__)
+
+DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+PROGRESS_TTL = 6 * 60 * 60
+
+
+# --- upload ------------------------------------------------------------------------------------------
+
+
+def estimate_rows(upload, file_name: str) -> int:
+    """Data rows, counted cheaply to decide between the request and a background task.
+
+    CSV: its line breaks. XLSX: the ``<dimension>`` Excel and openpyxl write at the start of each
+    sheet (the largest sheet counts); failing that, the unpacked size of the largest sheet.
+    """
+    upload.seek(0)
+    try:
+        if file_name.lower().endswith(".csv"):
+            return max(sum(chunk.count(b"\n") for chunk in iter(lambda: upload.read(1 << 20), b"")) - 1, 0)
+        with zipfile.ZipFile(upload) as archive:
+            sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/sheet")]
+            best = 0
+            for info in sheets:
+                with archive.open(info) as stream:
+                    match = DIMENSION_RE.search(stream.read(4096))
+                rows = int(match[1]) - 1 if match and match[1] else info.file_size // 120
+                best = max(best, rows)
+            return best
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return 0  # the check will say what is wrong with the file
+    finally:
+        upload.seek(0)
+
+
+def import_job_create(*, user, kind: str, upload: UploadedFile) -> ImportJob:
+    """Store an uploaded file as a job waiting for its dry run."""
+    if not can_write(user):
+        raise PermissionDenied(_("Your role reads this data but does not change it."))
+    if kind not in RESOURCES:
+        raise ValidationError({"kind": _("Choose what the file contains.")})
+    job = ImportJob(user=user, kind=kind, file_name=upload.name[:200], file_size=upload.size or 0)
+    job.estimated_rows = estimate_rows(upload, upload.name)
+    job.in_background = job.estimated_rows > limit("ASYNC_ROWS")
+    job.file.save(upload.name, upload, save=False)
+    job.save()
+    return job
+
+
+def import_job_start(*, job: ImportJob) -> ImportJob:
+    """Check a small file now; queue the check of a large one."""
+    if job.in_background:
+        job_pk = job.pk
+        transaction.on_commit(lambda: _enqueue("check", job_pk))
+        return job
+    return import_job_check(job=job)
+
+
+# --- the two steps -------------------------------------------------------------------------------------
+
+
+def import_job_check(*, job: ImportJob) -> ImportJob:
+    """The dry run: validate every row; the job ends READY (no problem) or INVALID (all problems listed)."""
+    if not _claim(job, JobStatus.QUEUED, JobStatus.CHECKING):
+        return _reload(job)
+    resource = RESOURCES[job.kind]
+    try:
+        _ensure_still_writer(job)
+        with job.file.open("rb") as stream:
+            table = open_table(stream, file_name=job.file_name, known_headers=_headers(resource))
+            report = Importer(resource, user=job.user, progress=_progress_callback(job)).check(table)
+    except FileRejected as error:
+        return _finish(job, JobStatus.INVALID, problems=file_problems(error))
+    except PermissionDenied as error:
+        return _finish(job, JobStatus.INVALID, problems=_message(str(error)))
+    except Exception as error:  # never a half-finished job: say it failed, log without personal data
+        return _failed(job, error)
+    status = JobStatus.READY if not report.problem_count else JobStatus.INVALID
+    return _finish(job, status, report=report, keep_file=status == JobStatus.READY, checked=True)
+
+
+def import_job_confirm(*, job: ImportJob, user) -> ImportJob:
+    """The user confirms a checked job: write it now (small file) or queue the write."""
+    if job.user_id != user.pk or not can_write(user):
+        raise PermissionDenied(_("This import is not yours to confirm."))
+    if not _claim(job, JobStatus.READY, JobStatus.IMPORTING):
+        raise ValidationError(_("This import is not waiting for confirmation (it is “%(status)s”).")
+                              % {"status": _reload(job).get_status_display()})
+    if job.in_background:
+        job_pk = job.pk
+        transaction.on_commit(lambda: _enqueue("write", job_pk))
+        return job
+    return import_job_write(job=job)
+
+
+def import_job_write(*, job: ImportJob) -> ImportJob:
+    """Validate again (the data may have changed since the dry run) and write everything or nothing."""
+    job = _reload(job)
+    if job.status != JobStatus.IMPORTING:
+        return job
+    resource = RESOURCES[job.kind]
+    try:
+        _ensure_still_writer(job)
+        with job.file.open("rb") as stream:
+            table = open_table(stream, file_name=job.file_name, known_headers=_headers(resource))
+            report = Importer(resource, user=job.user, progress=_progress_callback(job)).write(
+                table, reason=f"Import #{job.pk}")
+    except FileRejected as error:
+        return _finish(job, JobStatus.INVALID, problems=file_problems(error))
+    except PermissionDenied as error:
+        return _finish(job, JobStatus.INVALID, problems=_message(str(error)))
+    except IntegrityError:
+        return _finish(job, JobStatus.INVALID, problems=_message(_(
+            "Someone changed the same records while this file was being imported, so nothing was written. "
+            "Upload the file again to check it against the current data.")))
+    except Exception as error:
+        return _failed(job, error)
+    return _finish(job, JobStatus.DONE if report.written else JobStatus.INVALID, report=report)
+
+
+def import_job_cancel(*, job: ImportJob, user) -> ImportJob:
+    """Drop a job that waits (for its check or for confirmation), with its file."""
+    if job.user_id != user.pk:
+        raise PermissionDenied(_("This import is not yours to cancel."))
+    if not (_claim(job, JobStatus.READY, JobStatus.CANCELLED) or _claim(job, JobStatus.QUEUED, JobStatus.CANCELLED)):
+        raise ValidationError(_("Only an import that waits can be cancelled."))
+    return _finish(job, JobStatus.CANCELLED)
+
+
+def import_job_progress(job: ImportJob) -> int:
+    if not job.is_running:
+        return 100 if job.is_final or job.status == JobStatus.READY else job.progress
+    return int(cache.get(_progress_key(job.pk), job.progress))
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+
+def _headers(resource) -> list[str]:
+    return [name for column in resource.columns for name in column.names()]
+
+
+def _reload(job: ImportJob) -> ImportJob:
+    job.refresh_from_db()
+    return job
+
+
+def _claim(job: ImportJob, from_status: str, to_status: str) -> bool:
+    """Move the job on only from the expected status: a double click or a re-delivered task does nothing."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status=from_status).update(status=to_status, progress=0)
+    if claimed:
+        job.status, job.progress = to_status, 0
+        cache.set(_progress_key(job.pk), 0, PROGRESS_TTL)
+    return bool(claimed)
+
+
+def _ensure_still_writer(job: ImportJob) -> None:
+    job.user.refresh_from_db()  # the role or area may have changed since the upload
+    if not job.user.is_active or not can_write(job.user):
+        raise PermissionDenied(_("Your role reads this data but does not change it."))
+
+
+def _message(text: str) -> list[dict]:
+    return [{"row": None, "column": "", "value": "", "message": text}]
+
+
+def _progress_key(pk: int) -> str:
+    return f"exchange:job:{pk}:progress"
+
+
+def _progress_callback(job: ImportJob):
+    last = {"percent": -1}
+
+    def report(done: int, total: int) -> None:
+        percent = min(int(done * 100 / max(total, 1)), 99)
+        if percent == last["percent"]:
+            return
+        last["percent"] = percent
+        cache.set(_progress_key(job.pk), percent, PROGRESS_TTL)
+        if not transaction.get_connection().in_atomic_block:
+            ImportJob.objects.filter(pk=job.pk).update(progress=percent)
+
+    return report
+
+
+def _finish(job: ImportJob, status: str, *, report: Report | None = None, problems: list[dict] | None = None,
+            keep_file: bool = False, checked: bool = False) -> ImportJob:
+    now = timezone.now()
+    job.status, job.progress = status, 100
+    if report is not None:
+        job.total_rows, job.created_count, job.updated_count = report.total, report.created, report.updated
+        job.unchanged_count, job.problem_count, job.problems = report.unchanged, report.problem_count, report.problems
+    if problems is not None:
+        job.problems, job.problem_count = problems, len(problems)
+        job.created_count = job.updated_count = job.unchanged_count = 0
+    if checked:
+        job.checked_at = now
+    if status != JobStatus.READY:
+        job.finished_at = now
+    if not keep_file and job.file:
+        job.file.delete(save=False)  # personal data: the upload is not kept once it has served
+    job.save()
+    cache.delete(_progress_key(job.pk))
+    return job
+
+
+def _failed(job: ImportJob, error: Exception) -> ImportJob:
+    # The message of an error may quote a cell (a NIK, a name): log where it happened, not what it said.
+    logger.error("Import job %s failed with %s:\n%s", job.pk, type(error).__name__,
+                 "".join(traceback.format_tb(error.__traceback__)))
+    return _finish(job, JobStatus.FAILED, problems=_message(_(
+        "The import failed on the server; nothing was written. Try again later, or tell the portal's "
+        "administrators (import #%(id)s).") % {"id": job.pk}))
+
+
+def _enqueue(step: str, job_pk: int) -> None:
+    from . import tasks
+
+    task = tasks.import_job_check_task if step == "check" else tasks.import_job_write_task
+    result = task.delay(job_pk)
+    ImportJob.objects.filter(pk=job_pk).update(task_id=(result.id or "")[:50])

@@ -1,0 +1,202 @@
+"""Pages of the imports (upload → dry run → confirm → summary) and the template and export downloads.
+
+Jobs are looked up through ``selectors.import_job_list``: another user's job is a 404. Every import
+page is for roles that write; exports are for every role that may read the records (masked where
+the role sees personal data masked).
+"""
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+from django.views.generic.detail import SingleObjectMixin
+
+from accounts.mixins import ScopedMixin, WriterRequiredMixin
+from accounts.permissions import can_read_person_records, can_write
+
+from . import selectors, services
+from .conf import limit
+from .forms import ImportUploadForm
+from .resources import RESOURCES, resources_for
+from .writers import XLSX_CONTENT_TYPE, export_csv, export_xlsx, template_workbook
+
+FILE_STEMS = {"migrants": "pmi", "villages": "desa-desmigratif", "cooperative_figures": "koperasi-angka-tahunan"}
+
+
+def _file_name(kind: str, suffix: str, extension: str) -> str:
+    return f"{FILE_STEMS.get(kind, kind)}-{suffix}.{extension}"
+
+
+class ImportListView(WriterRequiredMixin, ScopedMixin, ListView):
+    """The user's imports, newest first, and what can be imported or exported."""
+
+    selector = selectors.import_job_list
+    template_name = "exchange/import_list.html"
+    context_object_name = "jobs"
+    paginate_by = 25
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "resources": resources_for(self.request.user)}
+
+
+class ImportUploadView(WriterRequiredMixin, LoginRequiredMixin, FormView):
+    form_class = ImportUploadForm
+    template_name = "exchange/import_upload.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        return {"kind": self.request.GET.get("kind")}
+
+    def form_valid(self, form):
+        try:
+            job = services.import_job_create(user=self.request.user, kind=form.cleaned_data["kind"],
+                                             upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        services.import_job_start(job=job)
+        return HttpResponseRedirect(reverse("exchange:import_detail", args=[job.pk]))
+
+
+class ImportDetailView(WriterRequiredMixin, ScopedMixin, DetailView):
+    """The dry run's findings (or its progress), the confirm button, and the summary once imported."""
+
+    selector = selectors.import_job_detail_list
+    template_name = "exchange/import_detail.html"
+    context_object_name = "job"
+
+    def get_context_data(self, **kwargs):
+        job = self.object
+        return {**super().get_context_data(**kwargs), "resource": RESOURCES[job.kind],
+                "progress": services.import_job_progress(job)}
+
+
+class ImportProgressView(WriterRequiredMixin, ScopedMixin, DetailView):
+    """The progress bar, polled by htmx; once the job has moved on, the page reloads itself."""
+
+    selector = selectors.import_job_list
+    template_name = "exchange/_progress.html"
+    context_object_name = "job"
+
+    def get(self, request, *args, **kwargs):
+        self.object = job = self.get_object()
+        response = self.render_to_response({"job": job, "progress": services.import_job_progress(job)})
+        if not job.is_running and request.htmx:
+            response["HX-Refresh"] = "true"
+        return response
+
+
+class JobActionView(WriterRequiredMixin, ScopedMixin, SingleObjectMixin, View):
+    """A POST on a job through a service; its refusal becomes a message."""
+
+    selector = selectors.import_job_list
+    http_method_names = ["post"]
+
+    def act(self, job):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        job = self.get_object()
+        try:
+            self.act(job)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return HttpResponseRedirect(reverse("exchange:import_detail", args=[job.pk]))
+
+
+class ImportConfirmView(JobActionView):
+    def act(self, job):
+        services.import_job_confirm(job=job, user=self.request.user)
+
+
+class ImportCancelView(JobActionView):
+    def act(self, job):
+        services.import_job_cancel(job=job, user=self.request.user)
+        messages.info(self.request, _("The import was cancelled; nothing was written."))
+
+
+class ImportProblemsView(WriterRequiredMixin, ScopedMixin, DetailView):
+    """The problems of a job as a .csv, to work through beside the file."""
+
+    selector = selectors.import_job_detail_list
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_object()
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="masalah-impor-{job.pk}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow([_("Row"), _("Column"), _("Value"), _("Problem")])
+        for problem in job.problems:
+            writer.writerow([problem["row"] or "", problem["column"], problem["value"], problem["message"]])
+        return response
+
+
+class TemplateDownloadView(WriterRequiredMixin, LoginRequiredMixin, View):
+    """The .xlsx template of a kind of record, with the codes of the user's area."""
+
+    kind = ""
+
+    def get(self, request, *args, **kwargs):
+        resource = RESOURCES[self.kind]
+        workbook = template_workbook(resource, user=request.user)
+        response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{_file_name(self.kind, "templat", "xlsx")}"'
+        workbook.save(response)
+        return response
+
+
+class ExportView(LoginRequiredMixin, View):
+    """A list as .xlsx (default) or .csv (``?format=csv``), with the list page's filters; re-importable."""
+
+    kind = ""
+
+    def get(self, request, *args, **kwargs):
+        resource = RESOURCES[self.kind]
+        user = request.user
+        if resource.person_records and not can_read_person_records(user):
+            raise PermissionDenied(_("Your role does not give access to these records."))
+        export_format = request.GET.get("format", "xlsx")
+        if export_format not in ("xlsx", "csv"):
+            return self.refuse(_("Choose the format xlsx or csv."))
+        queryset = resource.export_queryset(user=user)
+        filterset_class = resource.filterset_class()
+        if filterset_class is not None:
+            filterset = filterset_class(request.GET, queryset=queryset, request=request)
+            if not filterset.is_valid():
+                errors = [f"{filterset.form.fields[name].label}: {' '.join(msgs)}" if name in filterset.form.fields
+                          else " ".join(msgs) for name, msgs in filterset.form.errors.items()]
+                return self.refuse(_("The filters are not valid: %(errors)s") % {"errors": "; ".join(errors)})
+            queryset = filterset.qs
+        count = queryset.count()
+        if count > limit("MAX_ROWS"):
+            return self.refuse(_("The list has %(count)s records; an export holds at most %(max)s, as an import "
+                                 "does. Narrow the filters (e.g. a regency or a year).")
+                               % {"count": f"{count:,}".replace(",", "."),
+                                  "max": f"{limit('MAX_ROWS'):,}".replace(",", ".")})
+        resource.exported(user=user, queryset=queryset)
+        rows = (resource.export_values(obj, masked=resource.masked(obj, user=user))
+                for obj in queryset.iterator(chunk_size=2000))
+        stamp = timezone.localdate().strftime("%Y-%m-%d")
+        if export_format == "csv":
+            response = StreamingHttpResponse(export_csv(resource, rows), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{_file_name(self.kind, stamp, "csv")}"'
+            return response
+        return FileResponse(export_xlsx(resource, rows), as_attachment=True, content_type=XLSX_CONTENT_TYPE,
+                            filename=_file_name(self.kind, stamp, "xlsx"))
+
+    def refuse(self, message: str):
+        return render(self.request, "exchange/export_refused.html", {"message": message,
+                                                                      "can_write": can_write(self.request.user)},
+                      status=400)
