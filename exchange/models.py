@@ -40,6 +40,8 @@ class ImportJob(models.Model):
     problems = models.JSONField(_("problems"), default=list, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     task_id = models.CharField(_("task id"), max_length=50, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True,
+                                help_text=_("The uploader's language, in which the problems are written."))
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -11,11 +11,12 @@ import re
 import traceback
 import zipfile
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_write
@@ -39,35 +40,47 @@ PROGRESS_TTL = 6 * 60 * 60
 def estimate_rows(upload, file_name: str) -> int:
     """Data rows, counted cheaply to decide between the request and a background task.
 
-    CSV: its line breaks. XLSX: the ``<dimension>`` Excel and openpyxl write at the start of each
-    sheet (the largest sheet counts); failing that, the unpacked size of the largest sheet.
+    CSV: its line breaks. XLSX: the ``<dimension>`` Excel writes at the start of each sheet (the
+    largest sheet counts); without one (openpyxl's streamed files, our exports), the ``<row``
+    elements, counted until the background threshold is passed.
     """
     upload.seek(0)
     try:
         if file_name.lower().endswith(".csv"):
             return max(sum(chunk.count(b"\n") for chunk in iter(lambda: upload.read(1 << 20), b"")) - 1, 0)
         with zipfile.ZipFile(upload) as archive:
-            sheets = [i for i in archive.infolist() if i.filename.startswith("xl/worksheets/sheet")]
-            best = 0
-            for info in sheets:
-                with archive.open(info) as stream:
-                    match = DIMENSION_RE.search(stream.read(4096))
-                rows = int(match[1]) - 1 if match and match[1] else info.file_size // 120
-                best = max(best, rows)
-            return best
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return max((_sheet_rows(archive, info) for info in archive.infolist()
+                        if info.filename.startswith("xl/worksheets/sheet")), default=0)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
         return 0  # the check will say what is wrong with the file
     finally:
         upload.seek(0)
 
 
-def import_job_create(*, user, kind: str, upload: UploadedFile) -> ImportJob:
-    """Store an uploaded file as a job waiting for its dry run."""
+def _sheet_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    enough = limit("ASYNC_ROWS") + 2
+    with archive.open(info) as stream:
+        head = stream.read(4096)
+        match = DIMENSION_RE.search(head)
+        if match and match[1]:
+            return int(match[1]) - 1
+        count, tail, chunk = 0, b"", head
+        while chunk and count <= enough:
+            count += (tail + chunk).count(b"<row ") - tail.count(b"<row ")
+            tail = chunk[-4:]
+            chunk = stream.read(1 << 20)
+    return max(count - 1, 0)
+
+
+def import_job_create(*, user, kind: str, upload: UploadedFile, language: str = "") -> ImportJob:
+    """Store an uploaded file as a job waiting for its dry run (its problems in ``language``, by default
+    the active one)."""
     if not can_write(user):
         raise PermissionDenied(_("Your role reads this data but does not change it."))
     if kind not in RESOURCES:
         raise ValidationError({"kind": _("Choose what the file contains.")})
-    job = ImportJob(user=user, kind=kind, file_name=upload.name[:200], file_size=upload.size or 0)
+    job = ImportJob(user=user, kind=kind, file_name=upload.name[:200], file_size=upload.size or 0,
+                    language=language or translation.get_language() or "")
     job.estimated_rows = estimate_rows(upload, upload.name)
     job.in_background = job.estimated_rows > limit("ASYNC_ROWS")
     job.file.save(upload.name, upload, save=False)
@@ -91,6 +104,11 @@ def import_job_check(*, job: ImportJob) -> ImportJob:
     """The dry run: validate every row; the job ends READY (no problem) or INVALID (all problems listed)."""
     if not _claim(job, JobStatus.QUEUED, JobStatus.CHECKING):
         return _reload(job)
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        return _check(job)
+
+
+def _check(job: ImportJob) -> ImportJob:
     resource = RESOURCES[job.kind]
     try:
         _ensure_still_writer(job)
@@ -126,6 +144,11 @@ def import_job_write(*, job: ImportJob) -> ImportJob:
     job = _reload(job)
     if job.status != JobStatus.IMPORTING:
         return job
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        return _write(job)
+
+
+def _write(job: ImportJob) -> ImportJob:
     resource = RESOURCES[job.kind]
     try:
         _ensure_still_writer(job)

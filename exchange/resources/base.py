@@ -149,7 +149,11 @@ class Resource:
         return str(self.model._meta.verbose_name_plural)
 
     def column(self, name: str) -> Column | None:
-        return next((c for c in self.columns if c.field == name), None)
+        return self._by_field.get(name)
+
+    @cached_property
+    def _by_field(self) -> dict[str, Column]:
+        return {c.field: c for c in self.columns}
 
     def column_for_model_field(self, name: str) -> Column | None:
         return next((c for c in self.columns if name in (c.field, c.attname)), None)

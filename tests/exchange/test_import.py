@@ -1,8 +1,11 @@
 """Dry run, then confirm: every problem at once, nothing written while one remains, then the right counts."""
 import datetime
+import io
+import zipfile
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from cooperatives.models import Cooperative, CooperativeYearlyFigure
@@ -207,6 +210,29 @@ def test_large_file_runs_through_the_task(settings):
     # a task delivered twice does nothing the second time
     assert tasks.import_job_write_task.apply(args=[job.pk]).get() == JobStatus.DONE
     assert tasks.import_job_check_task.apply(args=[job.pk]).get() == JobStatus.DONE
+
+
+def test_rows_of_a_streamed_workbook_are_counted_without_a_dimension(client, settings):
+    """Our own exports (openpyxl's write-only mode) carry no <dimension>: the rows are counted instead."""
+    settings.EXCHANGE_ASYNC_ROWS = 3
+    client.force_login(user("cirebon"))
+    response = client.get(reverse("exchange:villages_export"))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert b"<dimension" not in archive.read("xl/worksheets/sheet1.xml")
+    job = services.import_job_create(user=user("cirebon"), kind="villages", upload=upload(content, "export.xlsx"))
+    assert job.in_background and job.estimated_rows > 3
+
+
+def test_a_background_job_writes_its_problems_in_the_uploaders_language(settings):
+    settings.EXCHANGE_ASYNC_ROWS = 0
+    content = xlsx([pmi_row(cirebon_villages(1)[0], gender="X")])
+    with translation.override("id"):
+        job = services.import_job_create(user=user("cirebon"), kind="migrants", upload=upload(content),
+                                         language="en")
+    tasks.import_job_check_task.apply(args=[job.pk])  # a worker runs in the default language (Indonesian)
+    job.refresh_from_db()
+    assert problems(job) == [(2, "Jenis Kelamin", "“X” is not one of: Laki-laki, Perempuan.")]
 
 
 def test_a_role_change_before_the_task_runs_stops_it(settings):
