@@ -32,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
 PROGRESS_TTL = 6 * 60 * 60
+# A running job refreshes this mark with each chunk of rows (a fraction of a second); without it
+# for this long, no process is working on the job any more.
+HEARTBEAT_TTL = 10 * 60
 
 
 # --- upload ------------------------------------------------------------------------------------------
@@ -100,9 +103,16 @@ def import_job_start(*, job: ImportJob) -> ImportJob:
 # --- the two steps -------------------------------------------------------------------------------------
 
 
-def import_job_check(*, job: ImportJob) -> ImportJob:
-    """The dry run: validate every row; the job ends READY (no problem) or INVALID (all problems listed)."""
-    if not _claim(job, JobStatus.QUEUED, JobStatus.CHECKING):
+def import_job_check(*, job: ImportJob, task: bool = False) -> ImportJob:
+    """The dry run: validate every row; the job ends READY (no problem) or INVALID (all problems listed).
+
+    ``task``: called by a Celery delivery, which may be a re-delivery (``acks_late``) of a check
+    whose worker died: it then takes the job over, unless another worker is still on it.
+    """
+    claimed = _claim(job, JobStatus.QUEUED, JobStatus.CHECKING)
+    if not claimed and not (task and _reload(job).status == JobStatus.CHECKING):
+        return _reload(job)
+    if not _hold(job, exclusive=task):
         return _reload(job)
     with translation.override(job.language or settings.LANGUAGE_CODE):
         return _check(job)
@@ -139,10 +149,14 @@ def import_job_confirm(*, job: ImportJob, user) -> ImportJob:
     return import_job_write(job=job)
 
 
-def import_job_write(*, job: ImportJob) -> ImportJob:
-    """Validate again (the data may have changed since the dry run) and write everything or nothing."""
+def import_job_write(*, job: ImportJob, task: bool = False) -> ImportJob:
+    """Validate again (the data may have changed since the dry run) and write everything or nothing.
+
+    ``task``: as for the check, a re-delivered task runs only when no one else is on the job (a
+    worker that died left nothing behind: its transaction was rolled back).
+    """
     job = _reload(job)
-    if job.status != JobStatus.IMPORTING:
+    if job.status != JobStatus.IMPORTING or not _hold(job, exclusive=task):
         return job
     with translation.override(job.language or settings.LANGUAGE_CODE):
         return _write(job)
@@ -170,12 +184,19 @@ def _write(job: ImportJob) -> ImportJob:
 
 
 def import_job_cancel(*, job: ImportJob, user) -> ImportJob:
-    """Drop a job that waits (for its check or for confirmation), with its file."""
+    """Drop a job that waits (for its check or for confirmation), or one whose worker stopped, with its file."""
     if job.user_id != user.pk:
         raise PermissionDenied(_("This import is not yours to cancel."))
-    if not (_claim(job, JobStatus.READY, JobStatus.CANCELLED) or _claim(job, JobStatus.QUEUED, JobStatus.CANCELLED)):
-        raise ValidationError(_("Only an import that waits can be cancelled."))
+    job = _reload(job)
+    cancellable = [JobStatus.QUEUED, JobStatus.READY] + ([job.status] if import_job_stalled(job) else [])
+    if job.status not in cancellable or not _claim(job, job.status, JobStatus.CANCELLED):
+        raise ValidationError(_("Only an import that waits, or one that stopped, can be cancelled."))
     return _finish(job, JobStatus.CANCELLED)
+
+
+def import_job_stalled(job: ImportJob) -> bool:
+    """A check or write that no process is working on (its worker died, or it waits for one)."""
+    return job.status in (JobStatus.CHECKING, JobStatus.IMPORTING) and cache.get(_alive_key(job.pk)) is None
 
 
 def import_job_progress(job: ImportJob) -> int:
@@ -219,15 +240,28 @@ def _progress_key(pk: int) -> str:
     return f"exchange:job:{pk}:progress"
 
 
+def _alive_key(pk: int) -> str:
+    return f"exchange:job:{pk}:alive"
+
+
+def _hold(job: ImportJob, *, exclusive: bool) -> bool:
+    """Mark the job as worked on (kept fresh by the progress reports); ``exclusive``: unless it already is."""
+    if exclusive:
+        return cache.add(_alive_key(job.pk), 1, HEARTBEAT_TTL)
+    cache.set(_alive_key(job.pk), 1, HEARTBEAT_TTL)
+    return True
+
+
 def _progress_callback(job: ImportJob):
     last = {"percent": -1}
 
     def report(done: int, total: int) -> None:
         percent = min(int(done * 100 / max(total, 1)), 99)
         if percent == last["percent"]:
+            cache.touch(_alive_key(job.pk), HEARTBEAT_TTL)
             return
         last["percent"] = percent
-        cache.set(_progress_key(job.pk), percent, PROGRESS_TTL)
+        cache.set_many({_progress_key(job.pk): percent, _alive_key(job.pk): 1}, HEARTBEAT_TTL)
         if not transaction.get_connection().in_atomic_block:
             ImportJob.objects.filter(pk=job.pk).update(progress=percent)
 
@@ -251,7 +285,7 @@ def _finish(job: ImportJob, status: str, *, report: Report | None = None, proble
     if not keep_file and job.file:
         job.file.delete(save=False)  # personal data: the upload is not kept once it has served
     job.save()
-    cache.delete(_progress_key(job.pk))
+    cache.delete_many([_progress_key(job.pk), _alive_key(job.pk)])
     return job
 
 

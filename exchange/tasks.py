@@ -11,7 +11,7 @@ def import_job_check_task(job_id: int) -> str:
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is None:
         return "missing"
-    return services.import_job_check(job=job).status
+    return services.import_job_check(job=job, task=True).status
 
 
 @shared_task(name="exchange.import_job_write")
@@ -20,4 +20,4 @@ def import_job_write_task(job_id: int) -> str:
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is None:
         return "missing"
-    return services.import_job_write(job=job).status
+    return services.import_job_write(job=job, task=True).status

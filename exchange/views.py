@@ -79,7 +79,7 @@ class ImportDetailView(WriterRequiredMixin, ScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         job = self.object
         return {**super().get_context_data(**kwargs), "resource": RESOURCES[job.kind],
-                "progress": services.import_job_progress(job)}
+                "progress": services.import_job_progress(job), "stalled": services.import_job_stalled(job)}
 
 
 class ImportProgressView(WriterRequiredMixin, ScopedMixin, DetailView):

@@ -5,12 +5,15 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
 from cooperatives.models import Cooperative, CooperativeYearlyFigure
 from exchange import services, tasks
 from exchange.choices import JobStatus
+from exchange.models import ImportJob
 from migrants.choices import Stage
 from migrants.models import MigrantWorker
 from regions.models import Village
@@ -210,6 +213,25 @@ def test_large_file_runs_through_the_task(settings):
     # a task delivered twice does nothing the second time
     assert tasks.import_job_write_task.apply(args=[job.pk]).get() == JobStatus.DONE
     assert tasks.import_job_check_task.apply(args=[job.pk]).get() == JobStatus.DONE
+
+
+def test_a_redelivered_task_takes_over_a_stalled_job_but_not_a_live_one(settings):
+    settings.EXCHANGE_ASYNC_ROWS = 0
+    job = services.import_job_create(user=user("cirebon"), kind="migrants",
+                                     upload=upload(xlsx([pmi_row(cirebon_villages(1)[0])])))
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.CHECKING)  # its worker died mid-check
+    job.refresh_from_db()
+    assert services.import_job_stalled(job)
+    cache.set(f"exchange:job:{job.pk}:alive", 1)  # ... or another worker is still on it
+    assert tasks.import_job_check_task.apply(args=[job.pk]).get() == JobStatus.CHECKING
+    cache.delete(f"exchange:job:{job.pk}:alive")
+    assert tasks.import_job_check_task.apply(args=[job.pk]).get() == JobStatus.READY
+    job = confirm(job)
+    assert services.import_job_stalled(job)  # confirmed, waiting for a worker
+    services.import_job_cancel(job=job, user=job.user)
+    assert tasks.import_job_write_task.apply(args=[job.pk]).get() == JobStatus.CANCELLED
+    with pytest.raises(ValidationError):
+        services.import_job_cancel(job=job, user=job.user)
 
 
 def test_rows_of_a_streamed_workbook_are_counted_without_a_dimension(client, settings):
