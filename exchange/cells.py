@@ -283,6 +283,9 @@ class Integer(CellType):
             return int(re.split(r"[.,]", text)[0])
         raise CellError(_("%(value)s is not a whole number.") % {"value": display(value)})
 
+    def hint(self) -> str:
+        return _("A whole number.")
+
     @staticmethod
     def strip(text: str) -> str:
         return text.replace(" ", "").replace("\u00a0", "")
@@ -305,6 +308,9 @@ class Money(Integer):
 
     def export(self, value):
         return None if value is None else int(value)
+
+    def hint(self) -> str:
+        return _("Whole rupiah, e.g. 1250000.")
 
 
 class Choice(CellType):

@@ -132,6 +132,7 @@ class Importer:
         if missing:
             problems.append(_("Required columns are missing: %(columns)s.")
                             % {"columns": ", ".join(f"“{c}”" for c in missing)})
+        problems += self.resource.header_problems(found)
         if problems:
             raise FileRejected(*problems)
         return mapped

@@ -71,11 +71,7 @@ def template_workbook(resource: Resource, *, user) -> Workbook:
         cell.font = HEADER_FONT
         cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
         cell.alignment = Alignment(vertical="center")
-        notes = [_("Required.") if column.required else _("Optional.")]
-        if column.type.hint():
-            notes.append(column.type.hint())
-        if column.reference:
-            notes.append(_("For reference; when filled in it must match the record."))
+        notes = [_("Required.") if column.required else _("Optional."), *_column_notes(column)]
         comment = Comment("\n".join(notes), "Desmigratif")
         comment.width, comment.height = 260, 90
         cell.comment = comment
@@ -109,12 +105,21 @@ def template_workbook(resource: Resource, *, user) -> Workbook:
     return workbook
 
 
+def _column_notes(column) -> list[str]:
+    notes = [column.type.hint()] if column.type.hint() else [""]
+    if column.help:
+        notes.append(str(column.help))
+    if column.reference:
+        notes.append(_("For reference; when filled in it must match the record."))
+    return notes if any(notes) else []
+
+
 def _write_guide(sheet, resource: Resource, reference) -> None:
     sheet.column_dimensions["A"].width = 26
     sheet.column_dimensions["B"].width = 12
     sheet.column_dimensions["C"].width = 90
     lines = [
-        (str(resource.verbose_name), "", ""),
+        (str(resource.verbose_name)[:1].upper() + str(resource.verbose_name)[1:], "", ""),
         (str(resource.description), "", ""),
         ("", "", ""),
         (_("Fill in the sheet “%(sheet)s”: one record per row, headers unchanged.") % {"sheet": DATA_SHEET}, "", ""),
@@ -130,12 +135,10 @@ def _write_guide(sheet, resource: Resource, reference) -> None:
         lines.append((str(reference.note), "", ""))
     lines += [("", "", ""), (_("Column"), _("Required"), _("What to enter"))]
     for column in resource.columns:
-        what = column.type.hint()
+        what = _column_notes(column)
         if isinstance(column.type, Choice | Boolean):
-            what = ", ".join(column.type.options())
-        if column.reference:
-            what = _("For reference; when filled in it must match the record.")
-        lines.append((column.header, _("yes") if column.required else "", what))
+            what = [", ".join(column.type.options()) + ".", *what[1:]]
+        lines.append((column.header, _("yes") if column.required else "", " ".join(n for n in what if n)))
     for line in lines:
         sheet.append(line)
     sheet["A1"].font = Font(bold=True, size=14)

@@ -50,6 +50,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     reference: bool = False
     export: Callable[[Any], Any] | None = None
+    help: str = ""  # what to enter, beyond what the type says (shown in the template)
 
     @property
     def target(self) -> str:
@@ -179,6 +180,10 @@ class Resource:
             return None
 
     # --- once per file -------------------------------------------------------------------------------
+
+    def header_problems(self, fields: set[str]) -> list[str]:
+        """Problems of the header beyond unknown, repeated and required columns (``fields``: those present)."""
+        return []
 
     def begin(self, *, user) -> State:
         return State(user=user, prefix=area_prefix(user), today=timezone.localdate())

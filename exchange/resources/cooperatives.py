@@ -22,18 +22,23 @@ class CooperativeYearlyFigureResource(Resource):
     description = gettext_lazy("A cooperative's figures at the close of a book year. Name the cooperative by its "
                                "ID on the portal or its legal entity number (see the sheet of cooperatives).")
     columns = (
-        Column("ID Koperasi", "cooperative_id", Integer(), attname="", aliases=("id",)),
+        Column("ID Koperasi", "cooperative_id", Integer(), attname="", aliases=("id",),
+               help=gettext_lazy("The ID or the legal entity number names the cooperative (see the sheet "
+                                 "“Koperasi”).")),
         Column("Nomor Badan Hukum", "legal_entity_number", Text(width=24), attname="",
-               export=lambda o: o.cooperative.legal_entity_number),
+               export=lambda o: o.cooperative.legal_entity_number,
+               help=gettext_lazy("The ID or the legal entity number names the cooperative (see the sheet "
+                                 "“Koperasi”).")),
         Column("Nama Koperasi", "cooperative_name", Text(width=30), reference=True,
                export=lambda o: o.cooperative.name),
         Column("Tahun", "year", Integer(), required=True, aliases=("tahun buku",)),
         Column("Jumlah Anggota", "members", Integer(), required=True),
-        Column("Anggota Purna PMI", "members_returned_pmi", Integer()),
+        Column("Anggota Purna PMI", "members_returned_pmi", Integer(),
+               help=gettext_lazy("At most the number of members.")),
         Column("Modal (Rp)", "capital", Money(), aliases=("modal",)),
         Column("Aset (Rp)", "assets", Money(), aliases=("aset",)),
         Column("Omzet (Rp)", "revenue", Money(), aliases=("omzet",)),
-        Column("SHU (Rp)", "shu", Money(), aliases=("shu",)),
+        Column("SHU (Rp)", "shu", Money(), aliases=("shu",), help=gettext_lazy("Negative for a loss.")),
     )
     key_fields = ("cooperative_id", "year")
     update_fields = ("members", "members_returned_pmi", "capital", "assets", "revenue", "shu")
@@ -43,6 +48,11 @@ class CooperativeYearlyFigureResource(Resource):
     def export_queryset(self, *, user):
         return (CooperativeYearlyFigure.objects.filter(area_q(user, "cooperative__desmigratif_village__village"))
                 .select_related("cooperative").order_by("cooperative__name", "cooperative_id", "-year"))
+
+    def header_problems(self, fields: set[str]) -> list[str]:
+        if not {"cooperative_id", "legal_entity_number"} & fields:
+            return [_("Add the column “ID Koperasi” or “Nomor Badan Hukum”: it names the cooperative.")]
+        return []
 
     def prepare(self, rows: list[Row], state: State) -> None:
         by_id = state.extra.setdefault("by_id", {})

@@ -40,7 +40,8 @@ class MigrantWorkerResource(Resource):
             "d4": "diploma", "s2": "s2", "s3": "s2"})),
         Column("Status Perkawinan", "marital_status", Choice(MaritalStatus, width=18)),
         Column("Nomor Telepon", "phone", Phone(), aliases=("telepon", "no hp", "nomor hp")),
-        Column("Tanggal Registrasi", "registered_on", Date(), attname=""),
+        Column("Tanggal Registrasi", "registered_on", Date(), attname="",
+               help=gettext_lazy("Empty: today. Not changed for a PMI already recorded.")),
     )
     key_fields = ("nik",)
     # what an update writes: the person's data (and the NIK flags clean() recomputes from it)

@@ -27,9 +27,12 @@ class DesmigratifVillageResource(Resource):
         Column("Nomor SK", "decree_number", Text(width=24)),
         Column("Tanggal SK", "decree_date", Date()),
         Column("Sumber Dana", "funding_source", Choice(FundingSource, width=14), required=True),
-        Column("Status", "status", Choice(DesmigratifStatus, width=14)),
-        Column("Label Desmigratif", "is_desmigratif", Boolean()),
-        Column("Label Desa Migran Emas", "is_desa_migran_emas", Boolean()),
+        Column("Status", "status", Choice(DesmigratifStatus, width=14),
+               help=gettext_lazy("Empty: Aktif for a new village, unchanged for a known one.")),
+        Column("Label Desmigratif", "is_desmigratif", Boolean(),
+               help=gettext_lazy("Empty: Ya for a new village, unchanged for a known one.")),
+        Column("Label Desa Migran Emas", "is_desa_migran_emas", Boolean(),
+               help=gettext_lazy("Empty: Tidak for a new village, unchanged for a known one.")),
         Column("Catatan", "notes", Text(width=40)),
     )
     key_fields = ("village",)

@@ -331,6 +331,9 @@ def test_cooperative_figures_by_id_or_legal_number():
         (8, "Anggota Purna PMI", "Returned PMI members cannot exceed all members."),
     ]
     assert (8, "Aset (Rp)", "This amount cannot be negative.") in found
+    job = check("cirebon", xlsx([r[2:] for r in rows[:2]], header=FIG_HEADER[2:]), kind="cooperative_figures")
+    assert problems(job) == [(None, "", "Add the column “ID Koperasi” or “Nomor Badan Hukum”: it names the "
+                                        "cooperative.")]
     job = check("cirebon", xlsx(rows[:2], header=FIG_HEADER), kind="cooperative_figures")
     assert (job.created_count, job.updated_count) == (2, 0), job.problems
     confirm(job)
