@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.permissions import can_read_person_records, can_write
 
@@ -19,15 +19,16 @@ class NavEntry:
     needs: str = "read"  # "read": every signed-in role; "person": readers of person records; "write"
 
 
+# Short labels: the menu must fit one line on an office laptop, in Indonesian too.
 MENU = [
-    NavEntry(_("Overview"), "home"),
-    NavEntry(_("Desmigratif villages"), "villages:desmigratifvillage_list"),
-    NavEntry(_("Pillar activities"), "villages:pillaractivity_list"),
-    NavEntry(_("Migrant workers (PMI)"), "migrants:migrantworker_list", "person"),
-    NavEntry(_("Cooperatives"), "cooperatives:cooperative_list"),
-    NavEntry(_("Agencies"), "agencies:agency_list"),
-    NavEntry(_("Agency engagements"), "agencies:engagement_list"),
-    NavEntry(_("Imports"), "exchange:import_list", "write"),
+    NavEntry(pgettext_lazy("menu", "Overview"), "home"),
+    NavEntry(pgettext_lazy("menu", "Villages"), "villages:desmigratifvillage_list"),
+    NavEntry(pgettext_lazy("menu", "Activities"), "villages:pillaractivity_list"),
+    NavEntry(pgettext_lazy("menu", "PMI"), "migrants:migrantworker_list", "person"),
+    NavEntry(pgettext_lazy("menu", "Cooperatives"), "cooperatives:cooperative_list"),
+    NavEntry(pgettext_lazy("menu", "Agencies"), "agencies:agency_list"),
+    NavEntry(pgettext_lazy("menu", "Engagements"), "agencies:engagement_list"),
+    NavEntry(pgettext_lazy("menu", "Import/export"), "exchange:import_list", "write"),
 ]
 
 
