@@ -24,6 +24,7 @@ from accounts.mixins import ScopedMixin, WriterRequiredMixin
 from accounts.permissions import can_read_person_records, can_write
 
 from . import selectors, services
+from .cells import neutralise
 from .conf import limit
 from .forms import ImportUploadForm
 from .resources import RESOURCES, resources_for
@@ -138,8 +139,9 @@ class ImportProblemsView(WriterRequiredMixin, ScopedMixin, DetailView):
         response.write("\ufeff")
         writer = csv.writer(response, delimiter=";")
         writer.writerow([_("Row"), _("Column"), _("Value"), _("Problem")])
-        for problem in job.problems:
-            writer.writerow([problem["row"] or "", problem["column"], problem["value"], problem["message"]])
+        for problem in job.problems:  # the values are the uploader's cells: neutralise formulas here too
+            writer.writerow([problem["row"] or "", problem["column"], neutralise(problem["value"]),
+                             neutralise(problem["message"])])
         return response
 
 

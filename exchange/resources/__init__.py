@@ -1,8 +1,6 @@
 """The resources, by kind: what can be imported and exported (see ``base.Resource``)."""
 from __future__ import annotations
 
-from django.http import Http404
-
 from accounts.permissions import can_read_person_records
 
 from .base import Resource
@@ -14,13 +12,6 @@ RESOURCES: dict[str, Resource] = {
     resource.kind: resource
     for resource in (MigrantWorkerResource(), DesmigratifVillageResource(), CooperativeYearlyFigureResource())
 }
-
-
-def get_resource(kind: str) -> Resource:
-    try:
-        return RESOURCES[kind]
-    except KeyError:
-        raise Http404 from None
 
 
 def resources_for(user) -> list[Resource]:

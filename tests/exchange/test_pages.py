@@ -12,7 +12,7 @@ from exchange.resources import RESOURCES
 from migrants.models import MigrantWorker
 from regions.models import Village
 
-from .files import PMI_HEADER, check, cirebon_villages, pmi_row, upload, user, xlsx
+from .files import PMI_HEADER, check, cirebon_villages, csv_bytes, pmi_row, upload, user, xlsx
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -103,6 +103,14 @@ def test_filled_template_round(cirebon):
     assert job in listing.context["jobs"]
     problems_csv = cirebon.get(reverse("exchange:import_problems", args=[job.pk]))
     assert problems_csv.status_code == 200 and problems_csv["Content-Type"].startswith("text/csv")
+
+
+def test_problems_download_neutralises_formulas(cirebon):
+    row = pmi_row(cirebon_villages(1)[0], gender="=1+2", birth="17/08/1995", registered_on="")
+    job = check("cirebon", csv_bytes([row]), name="pmi.csv")
+    assert job.problems[0]["value"] == "=1+2"
+    content = cirebon.get(reverse("exchange:import_problems", args=[job.pk])).content.decode("utf-8-sig")
+    assert ";'=1+2;" in content
 
 
 def test_cancel_a_checked_import(cirebon):
