@@ -166,6 +166,14 @@ def test_read_only_roles_get_403_on_import_pages(client, username):
     assert ImportJob.objects.filter(user__username=username).count() == 0
 
 
+def test_import_list_queries_are_bounded(cirebon, django_assert_max_num_queries):
+    for _ in range(3):
+        check("cirebon", xlsx([pmi_row(cirebon_villages(1)[0])]))
+    with django_assert_max_num_queries(10):
+        response = cirebon.get(reverse("exchange:import_list"))
+    assert len(response.context["jobs"]) == 3
+
+
 def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("exchange:import_list"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
