@@ -11,6 +11,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DeleteView, DetailView
@@ -121,6 +123,7 @@ class ScopedDeleteView(WriterRequiredMixin, ScopedMixin, DeleteView):
 
     def form_valid(self, form):
         obj = self.get_object()
+        history = self.history_url(obj)  # before the deletion clears the primary key
         try:
             type(self).delete_service(user=self.request.user, instance=obj)
         except ProtectedError as error:
@@ -128,5 +131,19 @@ class ScopedDeleteView(WriterRequiredMixin, ScopedMixin, DeleteView):
             messages.error(self.request, _("%(object)s was not deleted: it still has %(related)s.")
                            % {"object": obj, "related": ", ".join(related)})
             return HttpResponseRedirect(obj.get_absolute_url())
-        messages.success(self.request, _("%(object)s was deleted.") % {"object": obj})
+        if history:
+            messages.success(self.request, format_html(
+                '{} <a href="{}">{}</a>', _("%(object)s was deleted.") % {"object": obj}, history,
+                _("Its history is kept.")))
+        else:
+            messages.success(self.request, _("%(object)s was deleted.") % {"object": obj})
         return HttpResponseRedirect(self.get_success_url())
+
+    @staticmethod
+    def history_url(obj) -> str:
+        """The history tab of a deleted record, where the portal keeps one."""
+        from desmigratif.history import TRACKED  # the project's page registry, above the apps
+
+        if obj._meta.label_lower not in TRACKED:
+            return ""
+        return reverse("record_history", args=[obj._meta.label_lower, obj.pk])

@@ -5,16 +5,26 @@ selector as its page. NIK and phone values in the changes are masked as on the r
 """
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from operator import attrgetter
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
+from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import mask_nik, mask_phone, sees_personal_data
+from accounts.permissions import (
+    can_read_person_records,
+    code_in_area,
+    mask_nik,
+    mask_phone,
+    sees_personal_data,
+)
+from accounts.scoping import area_prefix
 
 MAX_ENTRIES = 200
 MASKED_FIELDS = {"nik": mask_nik, "phone": mask_phone}
@@ -24,13 +34,14 @@ MASKED_FIELDS = {"nik": mask_nik, "phone": mask_phone}
 class Tracked:
     selector: str  # dotted path of the selector giving the records the user may open
     village_code: str  # attribute path from the record to its village code
+    person_record: bool = False  # read only by the roles that read person records
 
 
 TRACKED = {
     "villages.desmigratifvillage": Tracked("villages.selectors.desmigratif_village_list", "village_id"),
     "villages.pillaractivity": Tracked("villages.selectors.pillar_activity_list",
                                        "desmigratif_village.village_id"),
-    "migrants.migrantworker": Tracked("migrants.selectors.migrant_list", "village_id"),
+    "migrants.migrantworker": Tracked("migrants.selectors.migrant_list", "village_id", person_record=True),
     "cooperatives.cooperative": Tracked("cooperatives.selectors.cooperative_list",
                                         "desmigratif_village.village_id"),
     "agencies.engagement": Tracked("agencies.selectors.engagement_list", "area_code"),
@@ -44,6 +55,8 @@ def _display(field, value, *, masked: bool) -> str:
         return MASKED_FIELDS[field.name](str(value))
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return date_format(value, "SHORT_DATE_FORMAT")
     return str(value)
 
 
@@ -69,12 +82,36 @@ def history_rows(obj, *, user) -> list[dict]:
     return rows
 
 
+def deleted_record(tracked: Tracked, model, pk: int, *, user):
+    """A deleted record as its last history row left it, if it lay in the user's area."""
+    last = model.history.filter(id=pk).order_by("-history_date", "-history_id").first()
+    if last is None or last.history_type != "-":
+        return None
+    if tracked.person_record and not can_read_person_records(user):
+        return None
+    obj = last.instance
+    try:
+        code = attrgetter(tracked.village_code)(obj) or ""
+    except ObjectDoesNotExist:
+        return None
+    # a national record (no area) is readable by everyone who reads the kind of record
+    return obj if (code_in_area(code, area_prefix(user)) or (not code and area_prefix(user) is not None)) else None
+
+
 @require_GET
 @login_required
 def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+    """The history of a record the user may open, or of a deleted one that lay in their area."""
     tracked = TRACKED.get(label)
     if tracked is None:
         raise Http404
-    obj = get_object_or_404(import_string(tracked.selector)(user=request.user), pk=pk)
-    return render(request, "portal/history.html", {"object": obj, "rows": history_rows(obj, user=request.user),
+    selector = import_string(tracked.selector)
+    obj = selector(user=request.user).filter(pk=pk).first()
+    deleted = obj is None
+    if deleted:
+        obj = deleted_record(tracked, selector(user=request.user).model, pk, user=request.user)
+        if obj is None:
+            raise Http404
+    return render(request, "portal/history.html", {"object": obj, "deleted": deleted,
+                                                   "rows": history_rows(obj, user=request.user),
                                                    "limit": MAX_ENTRIES})

@@ -52,3 +52,25 @@ def test_nik_and_phone_are_masked_for_readers(client):
     client.force_login(User.objects.get(username="cirebon"))
     page = client.get(url(migrant)).content.decode()
     assert "081200001111" in page and "081299998888" in page
+
+
+def test_history_survives_deletion_within_the_area(client):
+    client.force_login(User.objects.get(username="cirebon"))
+    dv = DesmigratifVillage.objects.filter(village__code__startswith="32.09.", activities__isnull=True,
+                                           cooperatives__isnull=True).first()
+    if dv is None:  # every demo village has activities: make a fresh one
+        from regions.models import Village
+
+        code = Village.objects.filter(code__startswith="32.09.2").exclude(
+            code__in=DesmigratifVillage.objects.values("village_id")).first().code
+        dv = DesmigratifVillage.objects.create(village_id=code, year_designated=2024, funding_source="apbd")
+    pk = dv.pk
+    response = client.post(reverse("villages:desmigratifvillage_delete", args=[pk]), follow=True)
+    assert not DesmigratifVillage.objects.filter(pk=pk).exists()
+    history = reverse("record_history", args=["villages.desmigratifvillage", pk])
+    assert history in response.content.decode()  # the message links to it
+    page = client.get(history)
+    assert page.status_code == 200 and page.context["deleted"]
+    assert page.context["rows"][0]["kind"] in ("Dihapus", "Deleted")
+    client.force_login(User.objects.get(username="indramayu"))
+    assert client.get(history).status_code == 404
