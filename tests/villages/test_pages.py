@@ -45,6 +45,18 @@ def test_list_is_scoped_and_bounded(client, django_assert_max_num_queries, usern
     assert total == expected
 
 
+def test_list_exports_what_it_shows(client):
+    login(client, "cirebon")
+    page = client.get(reverse("villages:desmigratifvillage_list"), {"funding_source": "dana_desa"})
+    export = reverse("exchange:villages_export") + "?funding_source=dana_desa"
+    assert export in page.content.decode()
+    response = client.get(export + "&format=csv")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = [line for line in body.splitlines()[1:] if line.strip()]
+    assert len(rows) == 10  # Kabupaten Cirebon's Dana Desa villages
+
+
 def test_filters_and_sorting(client):
     login(client, "kemnaker")
     response = client.get(reverse("villages:desmigratifvillage_list"),
