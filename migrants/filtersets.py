@@ -13,6 +13,8 @@ from .selectors import DIGITS_RE, search_migrants
 # Users who see NIKs masked may search by the digits they are shown (the regency part), or by a
 # whole NIK; a longer prefix would let them uncover a NIK digit by digit.
 MASKED_SEARCH_DIGITS = 4
+# Province, regency and district: the part of a NIK that says where, not who.
+REGION_DIGITS = 6
 
 
 class NikSearchForm(forms.Form):
@@ -23,12 +25,19 @@ class NikSearchForm(forms.Form):
     def clean_q(self):
         value = self.cleaned_data.get("q") or ""
         digits = value.strip().replace(" ", "").replace("-", "")
-        if DIGITS_RE.match(digits) and MASKED_SEARCH_DIGITS < len(digits) < 16:
-            user = getattr(self.request, "user", None)
-            if role_of(user) not in UNMASKED_ROLES:
-                raise forms.ValidationError(
-                    _("Search by the first %(n)d digits of a NIK or by all 16: your role sees NIKs masked."),
-                    code="nik_prefix", params={"n": MASKED_SEARCH_DIGITS})
+        if not DIGITS_RE.match(digits):
+            return value
+        if len(digits) > REGION_DIGITS:
+            # beyond the region part a NIK is personal data, and this search travels in the address
+            raise forms.ValidationError(
+                _("Search by at most the first %(n)d digits of a NIK (its region); to find one person, use "
+                  "the “Open by NIK” box, which keeps the NIK out of page addresses."),
+                code="nik_in_url", params={"n": REGION_DIGITS})
+        user = getattr(self.request, "user", None)
+        if len(digits) > MASKED_SEARCH_DIGITS and role_of(user) not in UNMASKED_ROLES:
+            raise forms.ValidationError(
+                _("Search by the first %(n)d digits of a NIK: your role sees NIKs masked."),
+                code="nik_prefix", params={"n": MASKED_SEARCH_DIGITS})
         return value
 
 
