@@ -8,6 +8,7 @@ class ImportKind(models.TextChoices):
     MIGRANTS = "migrants", _("Migrant workers (PMI)")
     DESMIGRATIF_VILLAGES = "villages", _("Desmigratif villages")
     COOPERATIVE_FIGURES = "cooperative_figures", _("Cooperative yearly figures")
+    PILLAR_ACTIVITIES = "activities", _("Pillar activities")
 
 
 class JobStatus(models.TextChoices):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from accounts.permissions import can_read_person_records
 
+from .activities import PillarActivityResource
 from .base import Resource
 from .cooperatives import CooperativeYearlyFigureResource
 from .migrants import MigrantWorkerResource
@@ -10,7 +11,8 @@ from .villages import DesmigratifVillageResource
 
 RESOURCES: dict[str, Resource] = {
     resource.kind: resource
-    for resource in (MigrantWorkerResource(), DesmigratifVillageResource(), CooperativeYearlyFigureResource())
+    for resource in (MigrantWorkerResource(), DesmigratifVillageResource(), CooperativeYearlyFigureResource(),
+                     PillarActivityResource())
 }
 
 
