@@ -9,6 +9,7 @@ class ImportKind(models.TextChoices):
     DESMIGRATIF_VILLAGES = "villages", _("Desmigratif villages")
     COOPERATIVE_FIGURES = "cooperative_figures", _("Cooperative yearly figures")
     PILLAR_ACTIVITIES = "activities", _("Pillar activities")
+    ENGAGEMENTS = "engagements", _("Agency engagements")
 
 
 class JobStatus(models.TextChoices):

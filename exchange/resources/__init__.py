@@ -6,13 +6,14 @@ from accounts.permissions import can_read_person_records
 from .activities import PillarActivityResource
 from .base import Resource
 from .cooperatives import CooperativeYearlyFigureResource
+from .engagements import EngagementResource
 from .migrants import MigrantWorkerResource
 from .villages import DesmigratifVillageResource
 
 RESOURCES: dict[str, Resource] = {
     resource.kind: resource
     for resource in (MigrantWorkerResource(), DesmigratifVillageResource(), CooperativeYearlyFigureResource(),
-                     PillarActivityResource())
+                     PillarActivityResource(), EngagementResource())
 }
 
 
