@@ -88,7 +88,8 @@ class ScopedDetailView(ScopedMixin, DetailView):
 
 
 class ServiceFormMixin(WriterRequiredMixin):
-    """Create and edit pages: the form validates, ``save(form)`` calls the service.
+    """Create and edit pages: the form validates, ``save(form)`` calls the service, and the page
+    goes on to the saved record (``get_absolute_url``, as Django's model form views do).
 
     A ValidationError from the service lands on the form; PermissionDenied is a 403.
     """
@@ -100,6 +101,11 @@ class ServiceFormMixin(WriterRequiredMixin):
 
     def save(self, form):
         raise NotImplementedError
+
+    def stored_object(self):
+        """The record as stored: the form has already written its values on ``self.object``, and
+        a service should start from the row it changes."""
+        return type(self).selector(user=self.request.user).get(pk=self.object.pk)
 
     def form_valid(self, form):
         try:

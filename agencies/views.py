@@ -97,9 +97,6 @@ class AgencyCreateView(AdminRequiredMixin, ServiceFormMixin, ScopedMixin, Create
     def save(self, form):
         return services.agency_create(user=self.request.user, **form.cleaned_data)
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
 
 class AgencyUpdateView(AdminRequiredMixin, ServiceFormMixin, ScopedMixin, UpdateView):
     selector = selectors.agency_list
@@ -108,11 +105,8 @@ class AgencyUpdateView(AdminRequiredMixin, ServiceFormMixin, ScopedMixin, Update
     success_message = gettext_lazy("The agency %(object)s was saved.")
 
     def save(self, form):
-        instance = type(self).selector(user=self.request.user).get(pk=self.object.pk)
+        instance = self.stored_object()
         return services.agency_update(user=self.request.user, instance=instance, **form.cleaned_data)
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 # --- Engagements ------------------------------------------------------------------------------
@@ -155,9 +149,6 @@ class EngagementCreateView(EngagementWriterMixin, ServiceFormMixin, ScopedMixin,
         data = dict(form.cleaned_data)
         return services.engagement_create(user=self.request.user, agency=data.pop("agency"), **data)
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
 
 class EngagementUpdateView(EngagementWriterMixin, ServiceFormMixin, ScopedMixin, UpdateView):
     selector = selectors.engagement_list
@@ -166,11 +157,8 @@ class EngagementUpdateView(EngagementWriterMixin, ServiceFormMixin, ScopedMixin,
     success_message = gettext_lazy("The engagement %(object)s was saved.")
 
     def save(self, form):
-        instance = type(self).selector(user=self.request.user).get(pk=self.object.pk)
+        instance = self.stored_object()
         return services.engagement_update(user=self.request.user, instance=instance, **form.cleaned_data)
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 class EngagementDeleteView(EngagementWriterMixin, ScopedDeleteView):

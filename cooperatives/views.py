@@ -65,9 +65,6 @@ class CooperativeCreateView(ServiceFormMixin, ScopedMixin, CreateView):
         return services.cooperative_create(user=self.request.user,
                                            desmigratif_village=data.pop("desmigratif_village"), **data)
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
 
 class CooperativeUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
     selector = selectors.cooperative_list
@@ -76,12 +73,8 @@ class CooperativeUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
     success_message = gettext_lazy("The cooperative %(object)s was saved.")
 
     def save(self, form):
-        # the form has already put the values on its instance: the service gets a fresh copy
-        instance = type(self).selector(user=self.request.user).get(pk=self.object.pk)
+        instance = self.stored_object()
         return services.cooperative_update(user=self.request.user, instance=instance, **form.cleaned_data)
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 class CooperativeDeleteView(ScopedDeleteView):
@@ -143,7 +136,7 @@ class CooperativeMemberUpdateView(CooperativeChildMixin, ServiceFormMixin, Scope
     success_message = gettext_lazy("The member %(object)s was saved.")
 
     def save(self, form):
-        instance = type(self).selector(user=self.request.user).get(pk=self.object.pk)
+        instance = self.stored_object()
         return services.cooperative_member_update(user=self.request.user, instance=instance, **form.cleaned_data)
 
 
@@ -202,7 +195,7 @@ class CooperativeYearlyFigureUpdateView(YearlyFigureFormMixin, ServiceFormMixin,
     saved_message = gettext_lazy("The figures of %(year)s were saved.")
 
     def save(self, form):
-        instance = type(self).selector(user=self.request.user).get(pk=self.object.pk)
+        instance = self.stored_object()
         return services.cooperative_yearly_figure_update(user=self.request.user, instance=instance,
                                                          **form.cleaned_data)
 

@@ -143,9 +143,6 @@ class MigrantWorkerCreateView(ServiceFormMixin, ScopedMixin, CreateView):
         data = dict(form.cleaned_data)
         return services.migrant_register(user=self.request.user, registered_on=data.pop("registered_on"), **data)
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
 
 class MigrantWorkerUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
     selector = selectors.migrant_list
@@ -155,12 +152,8 @@ class MigrantWorkerUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
     success_message = gettext_lazy("%(object)s was saved.")
 
     def save(self, form):
-        # the form has put its values on self.object; the service starts from the stored row
-        instance = type(self).selector(user=self.request.user).get(pk=self.object.pk)
+        instance = self.stored_object()
         return services.migrant_update(user=self.request.user, migrant=instance, **form.cleaned_data)
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 class MigrantWorkerDeleteView(ScopedDeleteView):
@@ -349,7 +342,7 @@ class PlacementUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
     success_message = gettext_lazy("The placement %(object)s was saved.")
 
     def save(self, form):
-        instance = type(self).selector(user=self.request.user).get(pk=self.object.pk)
+        instance = self.stored_object()
         return services.placement_update(user=self.request.user, placement=instance, **form.cleaned_data)
 
     def get_success_url(self):

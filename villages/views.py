@@ -36,9 +36,6 @@ class DesmigratifVillageCreateView(ServiceFormMixin, ScopedMixin, CreateView):
         data = dict(form.cleaned_data)
         return services.desmigratif_village_create(user=self.request.user, village=data.pop("village"), **data)
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
 
 class DesmigratifVillageUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
     selector = selectors.desmigratif_village_list
@@ -47,12 +44,8 @@ class DesmigratifVillageUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
     success_message = _("%(object)s was saved.")
 
     def save(self, form):
-        # the form has already put the values on the instance; re-read them from the database copy
-        instance = type(self).selector(user=self.request.user).get(pk=self.object.pk)
+        instance = self.stored_object()
         return services.desmigratif_village_update(user=self.request.user, instance=instance, **form.cleaned_data)
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 class DesmigratifVillageDeleteView(ScopedDeleteView):
@@ -87,9 +80,6 @@ class PillarActivityCreateView(ServiceFormMixin, ScopedMixin, CreateView):
         return services.pillar_activity_create(user=self.request.user,
                                                desmigratif_village=data.pop("desmigratif_village"), **data)
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
 
 class PillarActivityUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
     selector = selectors.pillar_activity_list
@@ -98,11 +88,8 @@ class PillarActivityUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
     success_message = _("The activity “%(object)s” was saved.")
 
     def save(self, form):
-        instance = type(self).selector(user=self.request.user).get(pk=self.object.pk)
+        instance = self.stored_object()
         return services.pillar_activity_update(user=self.request.user, instance=instance, **form.cleaned_data)
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 class PillarActivityDeleteView(ScopedDeleteView):
@@ -138,9 +125,6 @@ class FieldOfficerCreateView(ServiceFormMixin, ScopedMixin, CreateView):
         return services.field_officer_create(user=self.request.user, desmigratif_village=self.get_village(),
                                              **form.cleaned_data)
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
-
 
 class FieldOfficerUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
     selector = selectors.field_officer_list
@@ -152,11 +136,8 @@ class FieldOfficerUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
         return {**super().get_context_data(**kwargs), "desmigratif_village": self.object.desmigratif_village}
 
     def save(self, form):
-        instance = type(self).selector(user=self.request.user).get(pk=self.object.pk)
+        instance = self.stored_object()
         return services.field_officer_update(user=self.request.user, instance=instance, **form.cleaned_data)
-
-    def get_success_url(self):
-        return self.object.get_absolute_url()
 
 
 class FieldOfficerDeleteView(ScopedDeleteView):
