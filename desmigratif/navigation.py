@@ -9,14 +9,16 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import pgettext_lazy
 
-from accounts.permissions import can_read_person_records, can_write
+from accounts.permissions import can_read_person_records
+from exchange.resources import importable_for
 
 
 @dataclass(frozen=True)
 class NavEntry:
     label: str
     url_name: str
-    needs: str = "read"  # "read": every signed-in role; "person": readers of person records; "write"
+    # "read": every signed-in role; "person": readers of person records; "import": roles that import
+    needs: str = "read"
 
 
 # Short labels: the menu must fit one line on an office laptop, in Indonesian too.
@@ -28,13 +30,13 @@ MENU = [
     NavEntry(pgettext_lazy("menu", "Cooperatives"), "cooperatives:cooperative_list"),
     NavEntry(pgettext_lazy("menu", "Agencies"), "agencies:agency_list"),
     NavEntry(pgettext_lazy("menu", "Engagements"), "agencies:engagement_list"),
-    NavEntry(pgettext_lazy("menu", "Import/export"), "exchange:import_list", "write"),
+    NavEntry(pgettext_lazy("menu", "Import/export"), "exchange:import_list", "import"),
 ]
 
 
 def menu_for(request) -> list[dict]:
     user = request.user
-    allowed = {"read": True, "person": can_read_person_records(user), "write": can_write(user)}
+    allowed = {"read": True, "person": can_read_person_records(user), "import": bool(importable_for(user))}
     entries = []
     for entry in MENU:
         if not allowed[entry.needs]:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import PortalFormMixin
 
 from .conf import limit
-from .resources import resources_for
+from .resources import importable_for
 
 
 class ImportUploadForm(PortalFormMixin, forms.Form):
@@ -15,7 +15,7 @@ class ImportUploadForm(PortalFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(r.kind, r.verbose_name) for r in resources_for(self.user)]
+        self.fields["kind"].choices = [(r.kind, r.verbose_name) for r in importable_for(self.user)]
         self.fields["file"].help_text = _("At most %(size)s and %(rows)s rows. Download the template of the kind "
                                           "of records first.") % {
             "size": filesizeformat(limit("MAX_FILE_BYTES")), "rows": f"{limit('MAX_ROWS'):,}".replace(",", ".")}

@@ -19,8 +19,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can_write
-
 from .choices import JobStatus
 from .conf import limit
 from .engine import Importer, Report, file_problems
@@ -78,10 +76,10 @@ def _sheet_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
 def import_job_create(*, user, kind: str, upload: UploadedFile, language: str = "") -> ImportJob:
     """Store an uploaded file as a job waiting for its dry run (its problems in ``language``, by default
     the active one)."""
-    if not can_write(user):
-        raise PermissionDenied(_("Your role reads this data but does not change it."))
     if kind not in RESOURCES:
         raise ValidationError({"kind": _("Choose what the file contains.")})
+    if not RESOURCES[kind].may_import(user):
+        raise PermissionDenied(_("Your role reads this data but does not change it."))
     job = ImportJob(user=user, kind=kind, file_name=upload.name[:200], file_size=upload.size or 0,
                     language=language or translation.get_language() or "")
     job.estimated_rows = estimate_rows(upload, upload.name)
@@ -137,7 +135,7 @@ def _check(job: ImportJob) -> ImportJob:
 
 def import_job_confirm(*, job: ImportJob, user) -> ImportJob:
     """The user confirms a checked job: write it now (small file) or queue the write."""
-    if job.user_id != user.pk or not can_write(user):
+    if job.user_id != user.pk or not RESOURCES[job.kind].may_import(user):
         raise PermissionDenied(_("This import is not yours to confirm."))
     if not _claim(job, JobStatus.READY, JobStatus.IMPORTING):
         raise ValidationError(_("This import is not waiting for confirmation (it is “%(status)s”).")
@@ -228,7 +226,7 @@ def _claim(job: ImportJob, from_status: str, to_status: str) -> bool:
 
 def _ensure_still_writer(job: ImportJob) -> None:
     job.user.refresh_from_db()  # the role or area may have changed since the upload
-    if not job.user.is_active or not can_write(job.user):
+    if not job.user.is_active or not RESOURCES[job.kind].may_import(job.user):
         raise PermissionDenied(_("Your role reads this data but does not change it."))
 
 

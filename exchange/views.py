@@ -27,7 +27,7 @@ from . import selectors, services
 from .cells import neutralise
 from .conf import limit
 from .forms import ImportUploadForm
-from .resources import RESOURCES, resources_for
+from .resources import RESOURCES, importable_for
 from .writers import XLSX_CONTENT_TYPE, export_csv, export_xlsx, template_workbook
 
 FILE_STEMS = {"migrants": "pmi", "villages": "desa-desmigratif", "cooperative_figures": "koperasi-angka-tahunan"}
@@ -37,7 +37,14 @@ def _file_name(kind: str, suffix: str, extension: str) -> str:
     return f"{FILE_STEMS.get(kind, kind)}-{suffix}.{extension}"
 
 
-class ImportListView(WriterRequiredMixin, ScopedMixin, ListView):
+class ImporterRequiredMixin(WriterRequiredMixin):
+    """Import pages: roles that may import some kind of record (agency staff: engagements)."""
+
+    def may_write(self, user) -> bool:
+        return bool(importable_for(user))
+
+
+class ImportListView(ImporterRequiredMixin, ScopedMixin, ListView):
     """The user's imports, newest first, and what can be imported or exported."""
 
     selector = selectors.import_job_list
@@ -46,10 +53,10 @@ class ImportListView(WriterRequiredMixin, ScopedMixin, ListView):
     paginate_by = 25
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "resources": resources_for(self.request.user)}
+        return {**super().get_context_data(**kwargs), "resources": importable_for(self.request.user)}
 
 
-class ImportUploadView(WriterRequiredMixin, LoginRequiredMixin, FormView):
+class ImportUploadView(ImporterRequiredMixin, LoginRequiredMixin, FormView):
     form_class = ImportUploadForm
     template_name = "exchange/import_upload.html"
 
@@ -70,7 +77,7 @@ class ImportUploadView(WriterRequiredMixin, LoginRequiredMixin, FormView):
         return HttpResponseRedirect(reverse("exchange:import_detail", args=[job.pk]))
 
 
-class ImportDetailView(WriterRequiredMixin, ScopedMixin, DetailView):
+class ImportDetailView(ImporterRequiredMixin, ScopedMixin, DetailView):
     """The dry run's findings (or its progress), the confirm button, and the summary once imported."""
 
     selector = selectors.import_job_detail_list
@@ -83,7 +90,7 @@ class ImportDetailView(WriterRequiredMixin, ScopedMixin, DetailView):
                 "progress": services.import_job_progress(job), "stalled": services.import_job_stalled(job)}
 
 
-class ImportProgressView(WriterRequiredMixin, ScopedMixin, DetailView):
+class ImportProgressView(ImporterRequiredMixin, ScopedMixin, DetailView):
     """The progress bar, polled by htmx; once the job has moved on, the page reloads itself."""
 
     selector = selectors.import_job_list
@@ -98,7 +105,7 @@ class ImportProgressView(WriterRequiredMixin, ScopedMixin, DetailView):
         return response
 
 
-class JobActionView(WriterRequiredMixin, ScopedMixin, SingleObjectMixin, View):
+class JobActionView(ImporterRequiredMixin, ScopedMixin, SingleObjectMixin, View):
     """A POST on a job through a service; its refusal becomes a message."""
 
     selector = selectors.import_job_list
@@ -127,7 +134,7 @@ class ImportCancelView(JobActionView):
         messages.info(self.request, _("The import was cancelled; nothing was written."))
 
 
-class ImportProblemsView(WriterRequiredMixin, ScopedMixin, DetailView):
+class ImportProblemsView(ImporterRequiredMixin, ScopedMixin, DetailView):
     """The problems of a job as a .csv, to work through beside the file."""
 
     selector = selectors.import_job_detail_list
@@ -145,10 +152,13 @@ class ImportProblemsView(WriterRequiredMixin, ScopedMixin, DetailView):
         return response
 
 
-class TemplateDownloadView(WriterRequiredMixin, LoginRequiredMixin, View):
+class TemplateDownloadView(ImporterRequiredMixin, LoginRequiredMixin, View):
     """The .xlsx template of a kind of record, with the codes of the user's area."""
 
     kind = ""
+
+    def may_write(self, user) -> bool:
+        return RESOURCES[self.kind].may_import(user)
 
     def get(self, request, *args, **kwargs):
         resource = RESOURCES[self.kind]

@@ -20,3 +20,8 @@ RESOURCES: dict[str, Resource] = {
 def resources_for(user) -> list[Resource]:
     """The resources this user may read (person records need a role that reads them)."""
     return [r for r in RESOURCES.values() if not r.person_records or can_read_person_records(user)]
+
+
+def importable_for(user) -> list[Resource]:
+    """The resources this user may import."""
+    return [r for r in resources_for(user) if r.may_import(user)]

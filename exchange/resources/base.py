@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from accounts.permissions import code_in_area
+from accounts.permissions import can_write, code_in_area
 from accounts.scoping import area_prefix
 from regions.models import Village
 
@@ -142,6 +142,10 @@ class Resource:
     compare_fields: tuple[str, ...] = ()  # attnames compared to tell an update from an unchanged row
     clean_exclude: tuple[str, ...] = ()  # fields full_clean() skips: checked once per file instead
     description: str = ""
+
+    def may_import(self, user) -> bool:
+        """Whether the user's role imports this kind at all (rows are still checked one by one)."""
+        return can_write(user)
 
     # --- description -----------------------------------------------------------------------------
 

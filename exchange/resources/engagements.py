@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from agencies.choices import EngagementKind, EngagementLevel
 from agencies.models import Agency, Engagement
-from agencies.services import engagement_can_write, engagement_writable_by
+from agencies.services import engagement_can_write, engagement_can_write_some, engagement_writable_by
 from regions.models import REGENCY_CODE_RE, Regency
 from villages.choices import Pillar
 
@@ -49,6 +49,10 @@ class EngagementResource(Resource):
     filterset = "agencies.filtersets.EngagementFilterSet"
     description = gettext_lazy("Agencies' contributions to a pillar in a year: a row without an ID records a new "
                                "engagement, a row with the ID of a recorded engagement updates it.")
+    def may_import(self, user) -> bool:
+        # agency staff record their own agency's engagements, as on the engagement pages
+        return engagement_can_write_some(user)
+
     columns = (
         Column("ID", "id", Integer(), attname="", aliases=("id keterlibatan",),
                help=gettext_lazy("Empty for a new engagement; the engagement's ID on the portal to change it.")),

@@ -39,7 +39,7 @@ def row(agency: str, *, id=None, level="Kabupaten/kota", regency="32.09", villag
 
 
 def dry_run(username: str, rows: list):
-    """The engine as the import runs it, for a user the import pages do not serve yet (agency staff)."""
+    """The engine as the import runs it, without storing a job."""
     table = open_table(io.BytesIO(xlsx(rows, header=HEADER)), file_name="data.xlsx")
     return Importer(RESOURCES[KIND], user=user(username)).check(table)
 
@@ -113,6 +113,17 @@ def test_agency_staff_write_only_their_own_agencys_engagements():
                               row(other.acronym, level="Nasional", regency=None)])
     assert (report.created, report.problem_count) == (1, 1)
     assert report.problems[0]["row"] == 3
+
+
+def test_agency_staff_import_their_engagements_through_the_import():
+    staff = user("bpjs")
+    before = Engagement.objects.filter(agency=staff.agency).count()
+    content = xlsx([row(staff.agency.acronym, level="Nasional", regency=None)], header=HEADER)
+    job = check("bpjs", content, kind=KIND)
+    assert job.status == JobStatus.READY, job.problems[:5]
+    job = confirm(job)
+    assert job.status == JobStatus.DONE and job.created_count == 1
+    assert Engagement.objects.filter(agency=staff.agency).count() == before + 1
 
 
 @pytest.mark.parametrize("export_format", ["xlsx", "csv"])
