@@ -12,10 +12,3 @@ class VillageKind(models.TextChoices):
     DESA = "desa", _("Village (desa)")
     DESA_ADAT = "desa_adat", _("Customary village (desa adat)")
 
-
-class AreaLevel(models.TextChoices):
-    NATIONAL = "national", _("National")
-    PROVINCE = "province", _("Province")
-    REGENCY = "regency", _("Regency/city")
-    DISTRICT = "district", _("District")
-    VILLAGE = "village", _("Village")

@@ -175,6 +175,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
-
-# Personal data is shown masked to roles that read nationally (DESIGN.md §3).
-DESMIGRATIF_PROGRAM_START_YEAR = 2016
