@@ -10,6 +10,7 @@ class ImportKind(models.TextChoices):
     COOPERATIVE_FIGURES = "cooperative_figures", _("Cooperative yearly figures")
     PILLAR_ACTIVITIES = "activities", _("Pillar activities")
     ENGAGEMENTS = "engagements", _("Agency engagements")
+    COOPERATIVES = "cooperatives", _("Cooperatives")
 
 
 class JobStatus(models.TextChoices):
