@@ -11,6 +11,7 @@ class ImportKind(models.TextChoices):
     PILLAR_ACTIVITIES = "activities", _("Pillar activities")
     ENGAGEMENTS = "engagements", _("Agency engagements")
     COOPERATIVES = "cooperatives", _("Cooperatives")
+    COOPERATIVE_MEMBERS = "cooperative_members", _("Cooperative members")
 
 
 class JobStatus(models.TextChoices):

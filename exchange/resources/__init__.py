@@ -5,6 +5,7 @@ from accounts.permissions import can_read_person_records
 
 from .activities import PillarActivityResource
 from .base import Resource
+from .cooperative_members import CooperativeMemberResource
 from .cooperative_records import CooperativeResource
 from .cooperatives import CooperativeYearlyFigureResource
 from .engagements import EngagementResource
@@ -14,7 +15,8 @@ from .villages import DesmigratifVillageResource
 RESOURCES: dict[str, Resource] = {
     resource.kind: resource
     for resource in (MigrantWorkerResource(), DesmigratifVillageResource(), CooperativeYearlyFigureResource(),
-                     PillarActivityResource(), EngagementResource(), CooperativeResource())
+                     PillarActivityResource(), EngagementResource(), CooperativeResource(),
+                     CooperativeMemberResource())
 }
 
 
