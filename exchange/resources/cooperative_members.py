@@ -23,6 +23,7 @@ from .cooperatives import CooperativeYearlyFigureResource
 class CooperativeMemberResource(Resource):
     kind = ImportKind.COOPERATIVE_MEMBERS
     model = CooperativeMember
+    person_records = True  # member names are person-level data: agency staff see the count only, as on the page
     selector = "cooperatives.selectors.cooperative_member_list"
     description = gettext_lazy("Members of cooperatives, by name: a row without an ID records a new member, a row "
                                "with the ID of a recorded member updates it. Links to PMI records are made on the "

@@ -117,3 +117,9 @@ def test_round_trip_changes_nothing_and_carries_no_nik(client, export_format):
     job = check("cirebon", content, kind=KIND, name=f"export.{export_format}")
     assert job.status == JobStatus.READY, job.problems[:5]
     assert (job.total_rows, job.created_count, job.updated_count, job.unchanged_count) == (count, 0, 0, count)
+
+
+def test_agency_staff_get_no_member_names(client):
+    client.force_login(user("bpjs"))
+    assert client.get(reverse("exchange:cooperative_members_export")).status_code == 403
+    assert client.get(reverse("exchange:cooperative_members_template")).status_code == 403
