@@ -7,21 +7,20 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.permissions import code_in_area
 from agencies.models import Agency
 from villages.choices import ActivityKind, Pillar
-from villages.models import DesmigratifVillage, PillarActivity
+from villages.models import PillarActivity
 
 from ..cells import Choice, Date, Integer, Money, Text, VillageCode
 from ..choices import ImportKind
-from .base import Column, Resource, Row, State, chunked, same_name
+from .base import Column, IdKeyedResource, Row, State, load_program_villages, same_name
 
 
 def _acronym(activity: PillarActivity) -> str | None:
     return activity.partner_agency.acronym if activity.partner_agency_id else None
 
 
-class PillarActivityResource(Resource):
+class PillarActivityResource(IdKeyedResource):
     kind = ImportKind.PILLAR_ACTIVITIES
     model = PillarActivity
     selector = "villages.selectors.pillar_activity_list"
@@ -54,7 +53,11 @@ class PillarActivityResource(Resource):
         Column("Anggaran (Rp)", "budget", Money(), aliases=("anggaran",)),
         Column("Catatan", "notes", Text(width=40)),
     )
-    key_fields = ("id",)
+    record_related = ("desmigratif_village__village", "partner_agency")
+    unknown_id_message = gettext_lazy("There is no activity with the ID %(id)s: leave the ID empty for a new "
+                                      "activity.")
+    outside_area_message = gettext_lazy("The activity with the ID %(id)s is in a village outside your area: you "
+                                        "may not change it.")
     update_fields = ("desmigratif_village_id", "pillar", "kind", "date", "title", "participants_women",
                      "participants_men", "services_given", "businesses_started", "children_reached",
                      "partner_agency_id", "budget", "notes")
@@ -66,44 +69,16 @@ class PillarActivityResource(Resource):
 
     def prepare(self, rows: list[Row], state: State) -> None:
         super().prepare(rows, state)
-        program = state.extra.setdefault("program", {})  # village code → Desmigratif village id (None: not in it)
-        codes = {r.values["village"] for r in rows if r.values.get("village")} - program.keys()
-        for part in chunked(sorted(codes), 1000):
-            found = dict(DesmigratifVillage.objects.filter(village_id__in=part).values_list("village_id", "pk"))
-            program.update({code: found.get(code) for code in part})
-        activities = state.extra.setdefault("activities", {})
-        ids = {r.values["id"] for r in rows if isinstance(r.values.get("id"), int)} - activities.keys()
-        for part in chunked(sorted(ids), 1000):
-            found = {a.pk: a for a in PillarActivity.objects.filter(pk__in=part)
-                     .select_related("desmigratif_village__village", "partner_agency")}
-            activities.update({pk: found.get(pk) for pk in part})
+        load_program_villages(rows, state)
         if "agencies" not in state.extra:
             state.extra["agencies"] = {acronym.casefold(): pk
                                        for pk, acronym in Agency.objects.values_list("pk", "acronym")}
 
-    def key_of(self, row: Row, state: State) -> tuple | None:
-        pk = row.values.get("id")
-        if pk is None or "id" in row.failed:
-            return None
-        column = self.column("id")
-        activity = state.extra["activities"].get(pk)
-        if activity is None:
-            row.error(column, _("There is no activity with the ID %(id)s: leave the ID empty for a new "
-                                "activity.") % {"id": pk})
-            row.extra["bad_id"] = True
-            return None
-        if not code_in_area(activity.desmigratif_village.village_id, state.prefix):
-            row.error(column, _("The activity with the ID %(id)s is in a village outside your area: you may not "
-                                "change it.") % {"id": pk})
-            row.extra["bad_id"] = True
-            return None
-        return (pk,)
+    def record_village_code(self, record: PillarActivity) -> str:
+        return record.desmigratif_village.village_id
 
     def duplicate_message(self, first_row: int) -> str:
         return _("This activity is also on row %(row)d: each activity once per file.") % {"row": first_row}
-
-    def existing(self, keys: list[tuple], state: State) -> dict:
-        return {key: state.extra["activities"][key[0]] for key in keys}
 
     def build(self, row: Row, existing, state: State):
         obj = super().build(row, existing, state)

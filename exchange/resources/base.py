@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import can_write, code_in_area
 from accounts.scoping import area_prefix
 from regions.models import Village
+from villages.models import DesmigratifVillage
 
 from ..bulk import insert_with_history, update_with_history
 from ..cells import CellType, display
@@ -354,3 +355,59 @@ def village_reference(user) -> ReferenceSheet:
         rows=[list(r) for r in districts],
         note=_("A village code is the district code followed by four digits, e.g. 32.09.14.2004. Find the "
                "village codes with the village search of the portal's forms."))
+
+
+def load_program_villages(rows: list[Row], state: State) -> None:
+    """``state.extra["program"]``: village code → its Desmigratif village id (None: not in the program)."""
+    program = state.extra.setdefault("program", {})
+    codes = {r.values["village"] for r in rows if r.values.get("village")} - program.keys()
+    for part in chunked(sorted(codes), 1000):
+        found = dict(DesmigratifVillage.objects.filter(village_id__in=part).values_list("village_id", "pk"))
+        program.update({code: found.get(code) for code in part})
+
+
+class IdKeyedResource(Resource):
+    """Records with no natural key, named by their portal ID: an empty ID makes a new record, an ID
+    updates that record if the user may change it."""
+
+    key_fields = ("id",)
+    record_related: tuple[str, ...] = ()  # select_related of the records the IDs name
+    unknown_id_message = ""  # with %(id)s
+    outside_area_message = ""  # with %(id)s
+
+    def record_village_code(self, record) -> str | None:
+        """The village code deciding whether the user may change ``record`` (None: not by area)."""
+        return None
+
+    def record_found(self, row: Row, record, state: State) -> None:
+        """A hook for a rule beyond the area, once the ID names a record the user may reach."""
+
+    def load_records(self, rows: list[Row], state: State) -> None:
+        """``state.extra["records"]``: ID → record (None: no such record), one query per 1,000 IDs."""
+        records = state.extra.setdefault("records", {})
+        ids = {r.values["id"] for r in rows if isinstance(r.values.get("id"), int)} - records.keys()
+        for part in chunked(sorted(ids), 1000):
+            found = {o.pk: o for o in self.model.objects.filter(pk__in=part).select_related(*self.record_related)}
+            records.update({pk: found.get(pk) for pk in part})
+
+    def prepare(self, rows: list[Row], state: State) -> None:
+        super().prepare(rows, state)
+        self.load_records(rows, state)
+
+    def key_of(self, row: Row, state: State) -> tuple | None:
+        pk = row.values.get("id")
+        if pk is None or "id" in row.failed:
+            return None
+        record = state.extra["records"].get(pk)
+        if record is None:
+            row.error(self.column("id"), self.unknown_id_message % {"id": pk})
+            return None
+        code = self.record_village_code(record)
+        if code is not None and not code_in_area(code, state.prefix):
+            row.error(self.column("id"), self.outside_area_message % {"id": pk})
+            return None
+        self.record_found(row, record, state)
+        return (pk,)
+
+    def existing(self, keys: list[tuple], state: State) -> dict:
+        return {key: state.extra["records"][key[0]] for key in keys}

@@ -16,11 +16,11 @@ from cooperatives.models import Cooperative, CooperativeMember
 
 from ..cells import Boolean, Date, Integer, Text
 from ..choices import ImportKind
-from .base import Column, ReferenceSheet, Resource, Row, State, chunked, same_name
+from .base import Column, IdKeyedResource, ReferenceSheet, Row, State, chunked, same_name
 from .cooperatives import CooperativeYearlyFigureResource
 
 
-class CooperativeMemberResource(Resource):
+class CooperativeMemberResource(IdKeyedResource):
     kind = ImportKind.COOPERATIVE_MEMBERS
     model = CooperativeMember
     person_records = True  # member names are person-level data: agency staff see the count only, as on the page
@@ -40,7 +40,10 @@ class CooperativeMemberResource(Resource):
                help=gettext_lazy("Empty: Tidak for a new member, unchanged for a known one.")),
         Column("Tanggal Bergabung", "joined_on", Date()),
     )
-    key_fields = ("id",)
+    record_related = ("cooperative__desmigratif_village",)
+    unknown_id_message = gettext_lazy("There is no member with the ID %(id)s: leave the ID empty for a new member.")
+    outside_area_message = gettext_lazy("The member with the ID %(id)s belongs to a cooperative outside your "
+                                        "area: you may not change them.")
     update_fields = ("cooperative_id", "name", "is_returned_pmi", "joined_on")
     compare_fields = update_fields
     clean_exclude = ("cooperative", "migrant")  # resolved and checked once per file; the link is not touched
@@ -51,12 +54,7 @@ class CooperativeMemberResource(Resource):
                 .order_by("cooperative__name", "cooperative_id", "name", "id"))
 
     def prepare(self, rows: list[Row], state: State) -> None:
-        records = state.extra.setdefault("records", {})
-        ids = {r.values["id"] for r in rows if isinstance(r.values.get("id"), int)} - records.keys()
-        for part in chunked(sorted(ids), 1000):
-            found = {m.pk: m for m in CooperativeMember.objects.filter(pk__in=part)
-                     .select_related("cooperative__desmigratif_village")}
-            records.update({pk: found.get(pk) for pk in part})
+        super().prepare(rows, state)
         coops = state.extra.setdefault("cooperatives", {})
         wanted = {r.values["cooperative"] for r in rows if isinstance(r.values.get("cooperative"), int)} \
             - coops.keys()
@@ -64,27 +62,11 @@ class CooperativeMemberResource(Resource):
             found = {c.pk: c for c in Cooperative.objects.filter(pk__in=part).select_related("desmigratif_village")}
             coops.update({pk: found.get(pk) for pk in part})
 
-    def key_of(self, row: Row, state: State) -> tuple | None:
-        pk = row.values.get("id")
-        if pk is None or "id" in row.failed:
-            return None
-        column = self.column("id")
-        record = state.extra["records"].get(pk)
-        if record is None:
-            row.error(column, _("There is no member with the ID %(id)s: leave the ID empty for a new "
-                                "member.") % {"id": pk})
-            return None
-        if not code_in_area(record.cooperative.desmigratif_village.village_id, state.prefix):
-            row.error(column, _("The member with the ID %(id)s belongs to a cooperative outside your area: you "
-                                "may not change them.") % {"id": pk})
-            return None
-        return (pk,)
+    def record_village_code(self, record: CooperativeMember) -> str:
+        return record.cooperative.desmigratif_village.village_id
 
     def duplicate_message(self, first_row: int) -> str:
         return _("This member is also on row %(row)d: each member once per file.") % {"row": first_row}
-
-    def existing(self, keys: list[tuple], state: State) -> dict:
-        return {key: state.extra["records"][key[0]] for key in keys}
 
     def check(self, row: Row, obj: CooperativeMember, state: State) -> None:
         pk = row.values.get("cooperative")

@@ -9,17 +9,15 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.permissions import code_in_area
 from cooperatives.choices import BusinessType, CooperativeKind
 from cooperatives.models import Cooperative
-from villages.models import DesmigratifVillage
 
 from ..cells import Boolean, Choice, Integer, Text, VillageCode
 from ..choices import ImportKind
-from .base import Column, Resource, Row, State, chunked, same_name
+from .base import Column, IdKeyedResource, Row, State, chunked, load_program_villages, same_name
 
 
-class CooperativeResource(Resource):
+class CooperativeResource(IdKeyedResource):
     kind = ImportKind.COOPERATIVES
     model = Cooperative
     selector = "cooperatives.selectors.cooperative_list"
@@ -45,7 +43,11 @@ class CooperativeResource(Resource):
         Column("Aktif", "is_active", Boolean(),
                help=gettext_lazy("Empty: Ya for a new cooperative, unchanged for a known one.")),
     )
-    key_fields = ("id",)
+    record_related = ("desmigratif_village",)
+    unknown_id_message = gettext_lazy("There is no cooperative with the ID %(id)s: leave the ID empty for a new "
+                                      "cooperative.")
+    outside_area_message = gettext_lazy("The cooperative with the ID %(id)s is in a village outside your area: "
+                                        "you may not change it.")
     update_fields = ("desmigratif_village_id", "name", "kind", "legal_entity_number", "year_founded",
                      "business_type", "is_active")
     compare_fields = update_fields
@@ -56,17 +58,7 @@ class CooperativeResource(Resource):
 
     def prepare(self, rows: list[Row], state: State) -> None:
         super().prepare(rows, state)
-        program = state.extra.setdefault("program", {})  # village code → Desmigratif village id (None: not in it)
-        codes = {r.values["village"] for r in rows if r.values.get("village")} - program.keys()
-        for part in chunked(sorted(codes), 1000):
-            found = dict(DesmigratifVillage.objects.filter(village_id__in=part).values_list("village_id", "pk"))
-            program.update({code: found.get(code) for code in part})
-        records = state.extra.setdefault("records", {})
-        ids = {r.values["id"] for r in rows if isinstance(r.values.get("id"), int)} - records.keys()
-        for part in chunked(sorted(ids), 1000):
-            found = {c.pk: c for c in Cooperative.objects.filter(pk__in=part)
-                     .select_related("desmigratif_village")}
-            records.update({pk: found.get(pk) for pk in part})
+        load_program_villages(rows, state)
         # the recorded cooperatives the uniqueness rules compare with: by legal entity number, by village
         numbers = state.extra.setdefault("numbers", {})  # legal entity number → cooperative id
         wanted = {r.values["legal_entity_number"] for r in rows if r.values.get("legal_entity_number")} \
@@ -76,6 +68,7 @@ class CooperativeResource(Resource):
                          .values_list("legal_entity_number", "pk"))
             numbers.update({number: found.get(number) for number in part})
         names = state.extra.setdefault("names", {})  # Desmigratif village id → {name: cooperative id}
+        program, records = state.extra["program"], state.extra["records"]
         villages = {program.get(r.values.get("village")) for r in rows} | \
             {c.desmigratif_village_id for c in records.values() if c is not None}
         villages = {v for v in villages if v is not None} - names.keys()
@@ -85,27 +78,11 @@ class CooperativeResource(Resource):
                     .values_list("desmigratif_village_id", "name", "pk"):
                 names[village][name] = pk
 
-    def key_of(self, row: Row, state: State) -> tuple | None:
-        pk = row.values.get("id")
-        if pk is None or "id" in row.failed:
-            return None
-        column = self.column("id")
-        record = state.extra["records"].get(pk)
-        if record is None:
-            row.error(column, _("There is no cooperative with the ID %(id)s: leave the ID empty for a new "
-                                "cooperative.") % {"id": pk})
-            return None
-        if not code_in_area(record.desmigratif_village.village_id, state.prefix):
-            row.error(column, _("The cooperative with the ID %(id)s is in a village outside your area: you may "
-                                "not change it.") % {"id": pk})
-            return None
-        return (pk,)
+    def record_village_code(self, record: Cooperative) -> str:
+        return record.desmigratif_village.village_id
 
     def duplicate_message(self, first_row: int) -> str:
         return _("This cooperative is also on row %(row)d: each cooperative once per file.") % {"row": first_row}
-
-    def existing(self, keys: list[tuple], state: State) -> dict:
-        return {key: state.extra["records"][key[0]] for key in keys}
 
     def build(self, row: Row, existing, state: State):
         obj = super().build(row, existing, state)

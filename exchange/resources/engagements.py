@@ -17,7 +17,7 @@ from villages.choices import Pillar
 
 from ..cells import CellError, Choice, Integer, Money, Text, VillageCode, as_text
 from ..choices import ImportKind
-from .base import Column, Resource, Row, State, chunked
+from .base import Column, IdKeyedResource, Row, State
 
 
 class RegencyCode(Text):
@@ -42,7 +42,7 @@ class RegencyCode(Text):
         return _("Kemendagri code, e.g. 32.09.")
 
 
-class EngagementResource(Resource):
+class EngagementResource(IdKeyedResource):
     kind = ImportKind.ENGAGEMENTS
     model = Engagement
     selector = "agencies.selectors.engagement_list"
@@ -70,7 +70,9 @@ class EngagementResource(Resource):
         Column("Anggaran (Rp)", "budget", Money(), aliases=("anggaran",)),
         Column("Uraian", "description", Text(width=40), aliases=("keterangan",)),
     )
-    key_fields = ("id",)
+    record_related = ("agency",)
+    unknown_id_message = gettext_lazy("There is no engagement with the ID %(id)s: leave the ID empty for a new "
+                                      "engagement.")
     update_fields = ("agency_id", "level", "regency_id", "village_id", "pillar", "kind", "year", "budget",
                      "description")
     compare_fields = update_fields
@@ -86,32 +88,16 @@ class EngagementResource(Resource):
         if codes:
             found = set(Regency.objects.filter(code__in=codes).values_list("code", flat=True))
             regencies.update({code: code in found for code in codes})
-        records = state.extra.setdefault("records", {})
-        ids = {r.values["id"] for r in rows if isinstance(r.values.get("id"), int)} - records.keys()
-        for part in chunked(sorted(ids), 1000):
-            found = {e.pk: e for e in Engagement.objects.filter(pk__in=part).select_related("agency")}
-            records.update({pk: found.get(pk) for pk in part})
         if "agencies" not in state.extra:
             state.extra["agencies"] = {acronym.casefold(): pk
                                        for pk, acronym in Agency.objects.values_list("pk", "acronym")}
 
-    def key_of(self, row: Row, state: State) -> tuple | None:
-        pk = row.values.get("id")
-        if pk is None or "id" in row.failed:
-            return None
-        record = state.extra["records"].get(pk)
-        if record is None:
-            row.error(self.column("id"), _("There is no engagement with the ID %(id)s: leave the ID empty for a new "
-                                           "engagement.") % {"id": pk})
-            return None
+    def record_found(self, row: Row, record: Engagement, state: State) -> None:
+        # who may change an engagement is not a matter of area alone (agency staff: their agency's)
         row.extra["writable"] = engagement_writable_by(record, state.user)
-        return (pk,)
 
     def duplicate_message(self, first_row: int) -> str:
         return _("This engagement is also on row %(row)d: each engagement once per file.") % {"row": first_row}
-
-    def existing(self, keys: list[tuple], state: State) -> dict:
-        return {key: state.extra["records"][key[0]] for key in keys}
 
     def build(self, row: Row, existing, state: State):
         obj = super().build(row, existing, state)
