@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "exchange",
     "privacy",
     "demo",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
