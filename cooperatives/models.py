@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from desmigratif.summaries import SummaryRow
+
 from .choices import BusinessType, CooperativeKind
 
 MONEY = {"max_digits": 18, "decimal_places": 0}
@@ -143,3 +145,23 @@ class CooperativeYearlyFigure(models.Model):
             errors["year"] = _("These figures are from before the cooperative was founded.")
         if errors:
             raise ValidationError(errors)
+
+
+class CooperativeSummary(SummaryRow):
+    """The yearly figures of the cooperatives of an area, added up per book year."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    cooperatives = models.PositiveIntegerField(_("cooperatives reporting"))
+    members = models.PositiveIntegerField(_("members"))
+    members_returned_pmi = models.PositiveIntegerField(_("of whom returned PMI"))
+    capital = models.DecimalField(_("capital (Rp)"), max_digits=20, decimal_places=0)
+    assets = models.DecimalField(_("assets (Rp)"), max_digits=20, decimal_places=0)
+    revenue = models.DecimalField(_("revenue (Rp)"), max_digits=20, decimal_places=0)
+    shu = models.DecimalField(_("surplus (SHU, Rp)"), max_digits=20, decimal_places=0)
+
+    class Meta:
+        verbose_name = _("cooperative summary")
+        verbose_name_plural = _("cooperative summaries")
+        indexes = [models.Index(fields=["level", "year"])]
+        constraints = [models.UniqueConstraint(fields=["level", "area_code", "year"],
+                                               name="cooperative_summary_unique")]

@@ -20,6 +20,7 @@ from migrants.selectors import migrant_list
 from villages.models import DesmigratifVillage
 
 from .models import Cooperative, CooperativeMember, CooperativeYearlyFigure
+from .summaries import cooperative_summaries_refresh
 
 
 def _apply(instance, fields: dict[str, Any]):
@@ -48,14 +49,21 @@ def cooperative_update(*, user, instance: Cooperative, **fields: Any) -> Coopera
     ensure_can_write_in(user, _village_code(instance))
     if "desmigratif_village" in fields:
         ensure_can_write_in(user, fields["desmigratif_village"].village_id)
-    return _apply(instance, fields)
+    stored = (Cooperative.objects.filter(pk=instance.pk)
+              .values_list("desmigratif_village__village_id", flat=True).first())
+    cooperative = _apply(instance, fields)
+    if stored != _village_code(cooperative):  # its yearly figures now count in another village
+        cooperative_summaries_refresh(villages=[stored, _village_code(cooperative)])
+    return cooperative
 
 
 @transaction.atomic
 def cooperative_delete(*, user, instance: Cooperative) -> None:
     """Delete a cooperative with its members and yearly figures (their history is kept)."""
-    ensure_can_write_in(user, _village_code(instance))
+    village_code = _village_code(instance)
+    ensure_can_write_in(user, village_code)
     instance.delete()
+    cooperative_summaries_refresh(villages=[village_code])
 
 
 # --- Members ----------------------------------------------------------------------------------
@@ -105,7 +113,9 @@ def cooperative_yearly_figure_create(*, user, cooperative: Cooperative, **fields
     """Record the figures of one book year: members (of whom returned PMI), capital, assets, revenue, SHU."""
     ensure_can_write_in(user, _village_code(cooperative))
     _check_book_year(fields.get("year"))
-    return _apply(CooperativeYearlyFigure(cooperative=cooperative), fields)
+    figure = _apply(CooperativeYearlyFigure(cooperative=cooperative), fields)
+    cooperative_summaries_refresh(villages=[_village_code(cooperative)])
+    return figure
 
 
 @transaction.atomic
@@ -116,10 +126,16 @@ def cooperative_yearly_figure_update(*, user, instance: CooperativeYearlyFigure,
         ensure_can_write_in(user, _village_code(fields["cooperative"]))
     if fields.get("year", instance.year) != instance.year:
         _check_book_year(fields["year"])
-    return _apply(instance, fields)
+    stored = (CooperativeYearlyFigure.objects.filter(pk=instance.pk)
+              .values_list("cooperative__desmigratif_village__village_id", flat=True).first())
+    figure = _apply(instance, fields)
+    cooperative_summaries_refresh(villages=[stored, _village_code(figure.cooperative)])
+    return figure
 
 
 @transaction.atomic
 def cooperative_yearly_figure_delete(*, user, instance: CooperativeYearlyFigure) -> None:
-    ensure_can_write_in(user, _village_code(instance.cooperative))
+    village_code = _village_code(instance.cooperative)
+    ensure_can_write_in(user, village_code)
     instance.delete()
+    cooperative_summaries_refresh(villages=[village_code])

@@ -17,9 +17,12 @@ from django.db import models, transaction
 from django.db.models import Count, Q
 
 from agencies.models import Agency
+from cooperatives.summaries import cooperative_summaries_refresh
 from migrants.models import MigrantWorker
+from migrants.summaries import migrant_summaries_refresh
 from regions.models import Regency, Village
 from villages.models import DesmigratifVillage
+from villages.summaries import activity_summaries_refresh
 
 from . import data
 from .builders import DemoDataError, DemoPlan, build_demo, demo_context_load
@@ -72,7 +75,12 @@ def _write(plan: DemoPlan) -> dict[str, int]:
         ("cooperative_members", plan.members, ("cooperative", "migrant")),
         ("cooperative_yearly_figures", plan.figures, ("cooperative",)),
     ]
-    return {key: _validate_and_create(objects, parents=parents) for key, objects, parents in steps}
+    counts = {key: _validate_and_create(objects, parents=parents) for key, objects, parents in steps}
+    # written in bulk, past the services: the summaries are counted once, at the end
+    activity_summaries_refresh()
+    cooperative_summaries_refresh()
+    migrant_summaries_refresh()
+    return counts
 
 
 def _validate_and_create(objects: list[models.Model], *, parents: tuple[str, ...]) -> int:

@@ -351,13 +351,15 @@ class PlacementAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
                                                     departure_date=form.cleaned_data["departure_date"], **fields))
             return
         returning = "return_date" in form.changed_data and obj.return_date is not None
-        if not returning:
-            obj.save()
-            return
         return_date, return_reason = obj.return_date, obj.return_reason
-        if set(form.changed_data) - {"return_date", "return_reason"}:
-            obj.return_date, obj.return_reason = None, ""
-            obj.save()  # the other edits first: migrant_return closes the open placement as stored
+        edits = {name: form.cleaned_data[name] for name in form.changed_data
+                 if name in services.PLACEMENT_EDITABLE_FIELDS}
+        if edits or not returning:
+            # the other edits first: migrant_return closes the open placement as stored
+            obj.return_date, obj.return_reason = (None, "") if returning else (return_date, return_reason)
+            copy_saved(obj, services.placement_update(placement=obj, user=request.user, **edits))
+        if not returning:
+            return
         copy_saved(obj, services.migrant_return(migrant=obj.migrant, user=request.user, return_date=return_date,
                                                 return_reason=return_reason))
 

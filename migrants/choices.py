@@ -88,3 +88,10 @@ class ReturnReason(models.TextChoices):
     DEPORTED = "deported", _("Deported")
     DEATH = "death", _("Death")
     OTHER = "other", _("Other")
+
+
+class PlacementEvent(models.TextChoices):
+    """What a placement summary row counts."""
+
+    DEPARTED = "departed", _("Departures")
+    RETURNED = "returned", _("Returns")

@@ -4,7 +4,19 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import Country, Education, Gender, MaritalStatus, PlacementScheme, ReturnReason, Sector, Stage
+from desmigratif.summaries import SummaryRow
+
+from .choices import (
+    Country,
+    Education,
+    Gender,
+    MaritalStatus,
+    PlacementEvent,
+    PlacementScheme,
+    ReturnReason,
+    Sector,
+    Stage,
+)
 from .nik import NikFlag, check_nik, nik_compact
 
 
@@ -213,3 +225,58 @@ class Reintegration(models.Model):
             raise ValidationError({"business_type": _("A type of business needs a business.")})
         if self.credit_bank and not self.has_kur_credit:
             raise ValidationError({"credit_bank": _("A bank is named only with a credit.")})
+
+
+# --- summaries (see desmigratif.summaries): what dashboards and statistics read ----------------------
+
+
+class MigrantStageSummary(SummaryRow):
+    """PMI per area × year of registration × current stage × gender."""
+
+    registered_year = models.PositiveSmallIntegerField(_("year registered"))
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    count = models.PositiveIntegerField(_("PMI"))
+
+    class Meta:
+        verbose_name = _("PMI summary by stage")
+        verbose_name_plural = _("PMI summaries by stage")
+        indexes = [models.Index(fields=["level", "registered_year"])]
+        constraints = [models.UniqueConstraint(fields=["level", "area_code", "registered_year", "stage", "gender"],
+                                               name="migrant_stage_summary_unique")]
+
+
+class PlacementSummary(SummaryRow):
+    """Departures and returns per area × year × destination × sector (× reason, for returns)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    event = models.CharField(_("event"), max_length=8, choices=PlacementEvent.choices)
+    destination_country = models.CharField(_("destination country"), max_length=2, choices=Country.choices)
+    sector = models.CharField(_("sector"), max_length=10, choices=Sector.choices)
+    return_reason = models.CharField(_("return reason"), max_length=20, choices=ReturnReason.choices, blank=True)
+    count = models.PositiveIntegerField(_("placements"))
+
+    class Meta:
+        verbose_name = _("placement summary")
+        verbose_name_plural = _("placement summaries")
+        indexes = [models.Index(fields=["level", "year", "event"])]
+        constraints = [models.UniqueConstraint(
+            fields=["level", "area_code", "year", "event", "destination_country", "sector", "return_reason"],
+            name="placement_summary_unique")]
+
+
+class ReintegrationSummary(SummaryRow):
+    """Returned PMI with a reintegration record, per area × what they have built since."""
+
+    has_business = models.BooleanField(_("business started"))
+    is_cooperative_member = models.BooleanField(_("cooperative member"))
+    has_kur_credit = models.BooleanField(_("bank / KUR credit"))
+    has_bpjs_ketenagakerjaan = models.BooleanField(_("BPJS Ketenagakerjaan member"))
+    count = models.PositiveIntegerField(_("PMI"))
+
+    class Meta:
+        verbose_name = _("reintegration summary")
+        verbose_name_plural = _("reintegration summaries")
+        constraints = [models.UniqueConstraint(
+            fields=["level", "area_code", "has_business", "is_cooperative_member", "has_kur_credit",
+                    "has_bpjs_ketenagakerjaan"], name="reintegration_summary_unique")]

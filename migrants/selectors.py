@@ -3,10 +3,11 @@ import re
 from django.db.models import Count, Prefetch, QuerySet
 
 from accounts.scoping import area_q
+from desmigratif.summaries import summary_totals
 from regions.selectors import CODE_PREFIX_RE
 
 from .choices import Stage
-from .models import MigrantWorker, Placement
+from .models import MigrantStageSummary, MigrantWorker, Placement, PlacementSummary, Reintegration, ReintegrationSummary
 
 # A run of digits is the start of a NIK (at most 16 of them).
 DIGITS_RE = re.compile(r"^\d{1,16}$")
@@ -39,6 +40,11 @@ def placement_list(*, user) -> QuerySet[Placement]:
             .select_related("migrant__village"))
 
 
+def reintegration_list(*, user) -> QuerySet[Reintegration]:
+    return (Reintegration.objects.filter(area_q(user, "migrant__village"))
+            .select_related("migrant__village"))
+
+
 def search_migrants(queryset, term: str, *, prefix: str = ""):
     """PMI by NIK (a run of digits: the NIK's start), village code prefix, or words of the name.
 
@@ -56,3 +62,21 @@ def search_migrants(queryset, term: str, *, prefix: str = ""):
     for word in term.split():
         queryset = queryset.filter(**{f"{prefix}name__icontains": word})
     return queryset
+
+
+# --- figures for dashboards and statistics (an area is a region code prefix, '' = the country) ----------
+
+
+def migrant_stage_totals(*, area: str, by: tuple[str, ...], child: bool = False, **filters) -> list[dict]:
+    """PMI of ``area`` per ``by`` (registered_year, stage, gender) from the stage summary."""
+    return summary_totals(MigrantStageSummary, area, by=by, measures=("count",), child=child, **filters)
+
+
+def placement_totals(*, area: str, by: tuple[str, ...], child: bool = False, **filters) -> list[dict]:
+    """Departures and returns of ``area`` per ``by`` (year, event, destination_country, sector, return_reason)."""
+    return summary_totals(PlacementSummary, area, by=by, measures=("count",), child=child, **filters)
+
+
+def reintegration_totals(*, area: str, by: tuple[str, ...], child: bool = False, **filters) -> list[dict]:
+    """Returned PMI with a reintegration record, per what they have built (has_business, …)."""
+    return summary_totals(ReintegrationSummary, area, by=by, measures=("count",), child=child, **filters)

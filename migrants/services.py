@@ -20,6 +20,7 @@ from accounts.permissions import ensure_can_write_in
 
 from .choices import Stage
 from .models import MigrantWorker, Placement, Reintegration
+from .summaries import PLACEMENTS, REINTEGRATIONS, STAGES, SUMMARIES
 
 TRANSITIONS: dict[str, set[str]] = {
     Stage.REGISTERED: {Stage.VERIFIED},
@@ -55,6 +56,12 @@ def _village_code(fields: dict[str, Any]) -> str | None:
     return fields.get("village_id")
 
 
+def _refresh(summaries, *village_codes: str | None) -> None:
+    """Recount, in the service's transaction, the summaries these villages' figures are in."""
+    for summary in summaries:
+        summary.refresh(villages=village_codes)
+
+
 def _today() -> datetime.date:
     return timezone.localdate()
 
@@ -86,16 +93,16 @@ def migrant_register(*, user=None, registered_on: datetime.date | None = None, *
                             stage_changed_on=registered_on, **fields)
     migrant.full_clean()
     migrant.save()
+    _refresh([STAGES], migrant.village_id)
     return migrant
 
 
 @transaction.atomic
 def migrant_update(*, migrant: MigrantWorker, user=None, **fields: Any) -> MigrantWorker:
     """Edit the person's data; the stage changes only through the stage services."""
-    if user is not None:
-        # the stored village, not the instance's: a form may already have put the new one on it
-        stored = MigrantWorker.objects.filter(pk=migrant.pk).values_list("village_id", flat=True).first()
-        _ensure_area(user, stored or migrant.village_id)
+    # the stored village, not the instance's: a form may already have put the new one on it
+    stored = MigrantWorker.objects.filter(pk=migrant.pk).values_list("village_id", flat=True).first()
+    _ensure_area(user, stored or migrant.village_id)
     if _village_code(fields):  # moving the person to another village: that one must be the user's too
         _ensure_area(user, _village_code(fields))
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -106,6 +113,8 @@ def migrant_update(*, migrant: MigrantWorker, user=None, **fields: Any) -> Migra
         setattr(migrant, name, value)
     migrant.full_clean()
     migrant.save()
+    # a move to another village takes the placements and reintegration along
+    _refresh(SUMMARIES if stored != migrant.village_id else [STAGES], stored, migrant.village_id)
     return migrant
 
 
@@ -124,6 +133,7 @@ def migrant_change_stage(*, migrant: MigrantWorker, to_stage: str, on: datetime.
     migrant_check_stage_change(migrant=migrant, to_stage=to_stage, on=on)
     migrant.stage, migrant.stage_changed_on = to_stage, on
     migrant.save(update_fields=["stage", "stage_changed_on", "updated_at"])
+    _refresh([STAGES], migrant.village_id)
     return migrant
 
 
@@ -139,6 +149,7 @@ def migrant_depart(*, migrant: MigrantWorker, departure_date: datetime.date, use
     placement.save()
     migrant.stage, migrant.stage_changed_on = Stage.ABROAD, departure_date
     migrant.save(update_fields=["stage", "stage_changed_on", "updated_at"])
+    _refresh([STAGES, PLACEMENTS], migrant.village_id)
     return placement
 
 
@@ -157,6 +168,7 @@ def migrant_return(*, migrant: MigrantWorker, return_date: datetime.date, return
     placement.save()
     migrant.stage, migrant.stage_changed_on = Stage.RETURNED, return_date
     migrant.save(update_fields=["stage", "stage_changed_on", "updated_at"])
+    _refresh([STAGES, PLACEMENTS], migrant.village_id)
     return placement
 
 
@@ -171,6 +183,7 @@ def reintegration_record(*, migrant: MigrantWorker, user=None, **fields: Any) ->
         setattr(reintegration, name, value)
     reintegration.full_clean()
     reintegration.save()
+    _refresh([REINTEGRATIONS], migrant.village_id)
     return reintegration
 
 
@@ -186,6 +199,7 @@ def placement_update(*, placement: Placement, user=None, **fields: Any) -> Place
         setattr(placement, name, value)
     placement.full_clean()
     placement.save()
+    _refresh([PLACEMENTS], placement.migrant.village_id)
     return placement
 
 
@@ -196,4 +210,6 @@ def migrant_delete(*, user=None, instance: MigrantWorker) -> None:
     The history (django-simple-history) keeps the deleted rows, as the audit requires.
     """
     _ensure_area(user, instance.village_id)
+    village_code = instance.village_id
     instance.delete()
+    _refresh(SUMMARIES, village_code)

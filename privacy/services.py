@@ -14,6 +14,7 @@ from accounts.choices import Role
 from accounts.permissions import role_of, sees_personal_data
 from cooperatives.models import CooperativeMember
 from migrants.models import MigrantWorker, Placement, Reintegration
+from migrants.summaries import migrant_summaries_refresh
 
 from .choices import AccessAction
 from .models import PersonalDataAccess
@@ -74,6 +75,7 @@ def person_erase(*, user, migrant: MigrantWorker, reason: str) -> None:
     pk, village = migrant.pk, migrant.village_id
     CooperativeMember.objects.filter(migrant=migrant).update(name=_("(erased)"), migrant=None)
     migrant.delete()  # placements and reintegration go with it (CASCADE)
+    migrant_summaries_refresh(villages=[village])
     # the history rows hold the same personal data, including the ones the deletion just wrote
     for model in (MigrantWorker, Placement, Reintegration):
         model.history.filter(**({"id": pk} if model is MigrantWorker else {"migrant_id": pk})).delete()

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from desmigratif.summaries import SummaryRow
+
 from .choices import ActivityKind, DesmigratifStatus, FundingSource, OfficerRole, Pillar
 
 PROGRAM_START_YEAR = 2016
@@ -188,3 +190,25 @@ class PillarActivity(models.Model):
             errors["date"] = _("The program started in 2016.")
         if errors:
             raise ValidationError(errors)
+
+
+class ActivitySummary(SummaryRow):
+    """Pillar activities per area × year × kind (and so pillar): counts, participants, budget."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    pillar = models.PositiveSmallIntegerField(_("pillar"), choices=Pillar.choices)
+    kind = models.CharField(_("kind of activity"), max_length=20, choices=ActivityKind.choices)
+    activities = models.PositiveIntegerField(_("activities"))
+    participants_women = models.PositiveIntegerField(_("participants (women)"))
+    participants_men = models.PositiveIntegerField(_("participants (men)"))
+    services_given = models.PositiveIntegerField(_("services given"))
+    businesses_started = models.PositiveIntegerField(_("businesses started"))
+    children_reached = models.PositiveIntegerField(_("children reached"))
+    budget = models.DecimalField(_("budget (Rp)"), max_digits=18, decimal_places=0)
+
+    class Meta:
+        verbose_name = _("activity summary")
+        verbose_name_plural = _("activity summaries")
+        indexes = [models.Index(fields=["level", "year"])]
+        constraints = [models.UniqueConstraint(fields=["level", "area_code", "year", "kind"],
+                                               name="activity_summary_unique")]

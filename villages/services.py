@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.permissions import ensure_can_write_in
 
 from .models import DesmigratifVillage, FieldOfficer, PillarActivity
+from .summaries import activity_summaries_refresh
 
 
 def _apply(instance, fields: dict[str, Any]):
@@ -27,10 +30,20 @@ def desmigratif_village_create(*, user, village, **fields: Any) -> DesmigratifVi
 
 @transaction.atomic
 def desmigratif_village_update(*, user, instance: DesmigratifVillage, **fields: Any) -> DesmigratifVillage:
-    ensure_can_write_in(user, instance.village_id)
+    stored = DesmigratifVillage.objects.filter(pk=instance.pk).values_list("village_id", flat=True).first()
+    ensure_can_write_in(user, stored or instance.village_id)
     if "village" in fields:
         ensure_can_write_in(user, fields["village"].code)
+        if stored and fields["village"].code != stored and _has_records(instance):
+            # the activities and cooperatives were done in the designated village, and its figures
+            # count them there: a wrong village is corrected before anything is recorded in it
+            raise ValidationError({"village": _("This program village already has activities or cooperatives: "
+                                                "its village cannot be changed.")})
     return _apply(instance, fields)
+
+
+def _has_records(instance: DesmigratifVillage) -> bool:
+    return instance.activities.exists() or instance.cooperatives.exists()
 
 
 @transaction.atomic
@@ -43,21 +56,29 @@ def desmigratif_village_delete(*, user, instance: DesmigratifVillage) -> None:
 @transaction.atomic
 def pillar_activity_create(*, user, desmigratif_village: DesmigratifVillage, **fields: Any) -> PillarActivity:
     ensure_can_write_in(user, desmigratif_village.village_id)
-    return _apply(PillarActivity(desmigratif_village=desmigratif_village), fields)
+    activity = _apply(PillarActivity(desmigratif_village=desmigratif_village), fields)
+    activity_summaries_refresh(villages=[desmigratif_village.village_id])
+    return activity
 
 
 @transaction.atomic
 def pillar_activity_update(*, user, instance: PillarActivity, **fields: Any) -> PillarActivity:
-    ensure_can_write_in(user, instance.desmigratif_village.village_id)
+    stored = (PillarActivity.objects.filter(pk=instance.pk)
+              .values_list("desmigratif_village__village_id", flat=True).first())
+    ensure_can_write_in(user, stored or instance.desmigratif_village.village_id)
     if "desmigratif_village" in fields:
         ensure_can_write_in(user, fields["desmigratif_village"].village_id)
-    return _apply(instance, fields)
+    activity = _apply(instance, fields)
+    activity_summaries_refresh(villages=[stored, activity.desmigratif_village.village_id])
+    return activity
 
 
 @transaction.atomic
 def pillar_activity_delete(*, user, instance: PillarActivity) -> None:
-    ensure_can_write_in(user, instance.desmigratif_village.village_id)
+    village_code = instance.desmigratif_village.village_id
+    ensure_can_write_in(user, village_code)
     instance.delete()
+    activity_summaries_refresh(villages=[village_code])
 
 
 @transaction.atomic

@@ -1,0 +1,174 @@
+"""Summary tables: the counts dashboards and statistics read instead of scanning the record tables.
+
+Each domain app owns the summaries of its facts (the PMI summaries live in ``migrants``) and
+declares them as ``Summary`` objects; this module only knows how to recount them.
+
+A summary row belongs to an area at one of two levels: a village (``area_code`` = the village
+code) or a regency (the sum of its villages' rows). PMI come from any of the 83,762 villages, so
+national and province figures read the 514 regency rows per cell instead of village rows.
+
+Upkeep is a recount, not a running delta: every service that writes records calls
+``Summary.refresh(villages=...)`` with the villages it touched (old and new), in its own
+transaction, and the village's rows are counted again from the records through an index on the
+village. A recount cannot drift the way increments can, and the same code rebuilds everything
+(``villages=None``), which the Celery task ``rebuild_summaries`` does.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+
+REGENCY_CODE_LENGTH = 5  # "32.09"
+CHUNK = 500
+REGENCY_CHUNK = 100  # an OR of prefixes per query; SQLite limits the depth of an expression
+
+
+class SummaryLevel(models.TextChoices):
+    VILLAGE = "village", _("Village")
+    REGENCY = "regency", _("Regency")
+
+
+class SummaryRow(models.Model):
+    """The columns every summary table has; a concrete table adds its dimensions and measures."""
+
+    level = models.CharField(_("level"), max_length=7, choices=SummaryLevel.choices)
+    area_code = models.CharField(_("area code"), max_length=13, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+@dataclass(frozen=True)
+class Source:
+    """One grouped count feeding a summary table.
+
+    ``queryset`` gives the facts; ``village`` is the path from a fact to its village code;
+    ``dimensions`` and ``measures`` map summary fields to expressions over the facts; ``constants``
+    are written as they are (e.g. which event a row counts).
+    """
+
+    queryset: Callable[[], QuerySet]
+    village: str
+    dimensions: dict[str, object]
+    measures: dict[str, object]
+    constants: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Summary:
+    model: type[SummaryRow]
+    sources: tuple[Source, ...]
+
+    @property
+    def dimensions(self) -> list[str]:
+        return [*self.sources[0].constants, *self.sources[0].dimensions]
+
+    @property
+    def measures(self) -> list[str]:
+        return list(self.sources[0].measures)
+
+    def refresh(self, *, villages: Iterable[str] | None = None) -> None:
+        """Recount the village rows of ``villages`` (None: all) and the rows of their regencies."""
+        with transaction.atomic():
+            if villages is None:
+                self.model.objects.all().delete()
+                self._count_villages(None)
+                self._roll_up(None)
+                return
+            codes = sorted({code for code in villages if code})
+            if not codes:
+                return
+            for part in _chunks(codes):
+                self.model.objects.filter(level=SummaryLevel.VILLAGE, area_code__in=part).delete()
+                self._count_villages(part)
+            self._roll_up(sorted({code[:REGENCY_CODE_LENGTH] for code in codes}))
+
+    def _count_villages(self, codes: list[str] | None) -> None:
+        rows = []
+        for source in self.sources:
+            facts = source.queryset()
+            if codes is not None:
+                facts = facts.filter(**{f"{source.village}__in": codes})
+            grouped = (facts.order_by().annotate(_area=models.F(source.village), **_aliases(source.dimensions))
+                       .values("_area", *[f"_{name}" for name in source.dimensions])
+                       .annotate(**{f"_{name}": expr for name, expr in source.measures.items()}))
+            for found in grouped.iterator(chunk_size=5000):
+                values = {name: found[f"_{name}"] for name in (*source.dimensions, *source.measures)}
+                rows.append(self.model(level=SummaryLevel.VILLAGE, area_code=found["_area"],
+                                       **source.constants, **values))
+                if len(rows) >= 5000:
+                    self.model.objects.bulk_create(rows)
+                    rows = []
+        self.model.objects.bulk_create(rows)
+
+    def _roll_up(self, regencies: list[str] | None) -> None:
+        parts = [None] if regencies is None else list(_chunks(regencies, REGENCY_CHUNK))
+        for part in parts:
+            stale = self.model.objects.filter(level=SummaryLevel.REGENCY)
+            villages = self.model.objects.filter(level=SummaryLevel.VILLAGE)
+            if part is not None:
+                stale = stale.filter(area_code__in=part)
+                within = Q()
+                for regency in part:
+                    within |= Q(area_code__startswith=f"{regency}.")
+                villages = villages.filter(within)
+            stale.delete()
+            grouped = (villages.order_by().annotate(_regency=Substr("area_code", 1, REGENCY_CODE_LENGTH))
+                       .values("_regency", *self.dimensions)
+                       .annotate(**{f"_{name}": models.Sum(name) for name in self.measures}))
+            self.model.objects.bulk_create(
+                [self.model(level=SummaryLevel.REGENCY, area_code=found["_regency"],
+                            **{name: found[name] for name in self.dimensions},
+                            **{name: found[f"_{name}"] for name in self.measures})
+                 for found in grouped.iterator(chunk_size=5000)],
+                batch_size=5000)
+
+
+def _aliases(dimensions: dict[str, object]) -> dict[str, object]:
+    return {f"_{name}": expr if not isinstance(expr, str) else models.F(expr) for name, expr in dimensions.items()}
+
+
+def _chunks(items: list[str], size: int = CHUNK) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def summary_rows(model: type[SummaryRow], area: str) -> QuerySet:
+    """The rows to add up for an area ('' = the country, '32', '32.09', '32.09.14', a village).
+
+    The country and a province add up their regencies' rows; a regency, a district and a village
+    add up village rows.
+    """
+    if len(area) < REGENCY_CODE_LENGTH:
+        rows = model.objects.filter(level=SummaryLevel.REGENCY)
+        return rows.filter(area_code__startswith=f"{area}.") if area else rows
+    rows = model.objects.filter(level=SummaryLevel.VILLAGE)
+    if len(area) > len("32.09.14"):
+        return rows.filter(area_code=area)
+    return rows.filter(area_code__startswith=f"{area}.")
+
+
+def child_code(area: str) -> Substr:
+    """An expression giving, for a summary row within ``area``, the code of the next level down."""
+    lengths = {0: 2, 2: 5, 5: 8, 8: 13}
+    return Substr("area_code", 1, lengths.get(len(area), 13))
+
+
+def summary_totals(model: type[SummaryRow], area: str, *, by: tuple[str, ...] = (), measures: tuple[str, ...] = (),
+                   child: bool = False, **filters) -> list[dict]:
+    """The measures of ``area`` added up per ``by`` (and per area of the next level down with ``child``).
+
+    One query, whatever the size of the data: national and province figures add up regency rows.
+    """
+    rows = summary_rows(model, area).filter(**filters).order_by()
+    if child:
+        rows = rows.annotate(child=child_code(area))
+        by = ("child", *by)
+    found = rows.values(*by).annotate(**{f"total_{name}": models.Sum(name) for name in measures})
+    return [{**{name: row[name] for name in by}, **{name: row[f"total_{name}"] or 0 for name in measures}}
+            for row in found]
