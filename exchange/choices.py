@@ -12,6 +12,8 @@ class ImportKind(models.TextChoices):
     ENGAGEMENTS = "engagements", _("Agency engagements")
     COOPERATIVES = "cooperatives", _("Cooperatives")
     COOPERATIVE_MEMBERS = "cooperative_members", _("Cooperative members")
+    PLACEMENTS = "placements", _("Placements (departures and returns)")
+    REINTEGRATIONS = "reintegrations", _("Reintegration of returned PMI")
 
 
 class JobStatus(models.TextChoices):

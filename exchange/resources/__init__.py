@@ -10,13 +10,15 @@ from .cooperative_records import CooperativeResource
 from .cooperatives import CooperativeYearlyFigureResource
 from .engagements import EngagementResource
 from .migrants import MigrantWorkerResource
+from .placements import PlacementResource
+from .reintegrations import ReintegrationResource
 from .villages import DesmigratifVillageResource
 
 RESOURCES: dict[str, Resource] = {
     resource.kind: resource
     for resource in (MigrantWorkerResource(), DesmigratifVillageResource(), CooperativeYearlyFigureResource(),
                      PillarActivityResource(), EngagementResource(), CooperativeResource(),
-                     CooperativeMemberResource())
+                     CooperativeMemberResource(), PlacementResource(), ReintegrationResource())
 }
 
 
