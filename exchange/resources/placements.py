@@ -58,6 +58,8 @@ def _date(value: datetime.date | None) -> str:
 class PlacementResource(IdKeyedResource):
     kind = ImportKind.PLACEMENTS
     model = Placement
+    summaries = ("migrants.summaries.migrant_summaries_refresh",)
+    village_path = "migrant__village_id"
     person_records = True
     selector = "migrants.selectors.placement_list"
     filterset = "migrants.filtersets.PlacementFilterSet"
@@ -276,6 +278,11 @@ class PlacementResource(IdKeyedResource):
                 moved.append(placement.migrant)
         update_with_history(MigrantWorker, moved, ["stage", "stage_changed_on", "updated_at"], user=user,
                             reason=reason)
+        # the dashboards' summaries, kept in the same transaction as the services keep them
+        from migrants.summaries import PLACEMENTS, STAGES
+
+        STAGES.refresh(villages={m.village_id for m in moved})
+        PLACEMENTS.refresh(villages={p.migrant.village_id for p in (*creates, *updates)})
 
     # --- export --------------------------------------------------------------------------------------
 

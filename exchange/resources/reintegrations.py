@@ -24,6 +24,8 @@ from .placements import compact_nik, log_person_export
 class ReintegrationResource(Resource):
     kind = ImportKind.REINTEGRATIONS
     model = Reintegration
+    summaries = ("migrants.summaries.migrant_summaries_refresh",)
+    village_path = "migrant__village_id"
     person_records = True
     selector = "migrants.selectors.reintegration_list"
     description = gettext_lazy("Reintegration of returned PMI, by NIK: a PMI without a reintegration gets one, a "
@@ -105,6 +107,13 @@ class ReintegrationResource(Resource):
         if migrant.stage != Stage.RETURNED and not unchanged:
             row.error(nik_column, _("Reintegration is recorded for returned PMI only: this PMI is at the stage "
                                     "“%(stage)s”.") % {"stage": Stage(migrant.stage).label})
+
+    def write(self, *, creates: list, updates: list, user, reason: str) -> None:
+        super().write(creates=creates, updates=updates, user=user, reason=reason)
+        # the dashboards' summaries, kept in the same transaction as reintegration_record keeps them
+        from migrants.summaries import REINTEGRATIONS
+
+        REINTEGRATIONS.refresh(villages={r.migrant.village_id for r in (*creates, *updates)})
 
     def export_values(self, obj: Reintegration, *, masked: bool) -> list:
         values = super().export_values(obj, masked=masked)

@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from exchange.choices import JobStatus
 from exchange.resources import RESOURCES
 from migrants.choices import Stage
-from migrants.models import MigrantWorker, Placement
+from migrants.models import MigrantStageSummary, MigrantWorker, Placement, PlacementSummary
+from migrants.summaries import PLACEMENTS, STAGES
 from privacy.models import PersonalDataAccess
 
 from .files import check, confirm, problems, user, xlsx
@@ -68,6 +69,12 @@ def stages(*migrants: MigrantWorker) -> list[tuple]:
                 .values_list("stage", "stage_changed_on"))
 
 
+def summary(model, area: str) -> list[tuple]:
+    """The summary rows of a village and of its regency, as the dashboards read them."""
+    fields = [f.name for f in model._meta.concrete_fields if f.name != "id"]
+    return sorted(model.objects.filter(area_code__in=(area, area[:5])).values_list(*fields))
+
+
 def test_header_is_the_resource_columns():
     assert [c.header for c in RESOURCES[KIND].columns] == HEADER
 
@@ -120,6 +127,19 @@ def test_departures_are_written_with_the_stage_and_its_history():
     assert (moved.history_type, moved.stage, moved.stage_changed_on, moved.history_user.username) == (
         "~", Stage.ABROAD, DEPARTED, "cirebon")
     assert coming_back.history.filter(history_change_reason=reason).get().stage == Stage.RETURNED
+
+
+def test_the_summaries_are_kept_by_the_import():
+    leaving = pmi(Stage.READY)
+    village = leaving.village_id
+    before = (summary(MigrantStageSummary, village), summary(PlacementSummary, village))
+    job = confirm(check("cirebon", xlsx([row(leaving.nik)], header=HEADER), kind=KIND))
+    assert job.status == JobStatus.DONE, job.problems
+    kept = (summary(MigrantStageSummary, village), summary(PlacementSummary, village))
+    assert kept != before
+    STAGES.refresh(villages=[village])
+    PLACEMENTS.refresh(villages=[village])
+    assert (summary(MigrantStageSummary, village), summary(PlacementSummary, village)) == kept  # as a recount
 
 
 def test_corrections_and_returns_are_written():

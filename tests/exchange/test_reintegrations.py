@@ -12,7 +12,8 @@ from django.utils import translation
 from exchange.choices import JobStatus
 from exchange.resources import RESOURCES
 from migrants.choices import Stage
-from migrants.models import MigrantWorker, Reintegration
+from migrants.models import MigrantWorker, Reintegration, ReintegrationSummary
+from migrants.summaries import REINTEGRATIONS
 from privacy.models import PersonalDataAccess
 
 from .files import check, confirm, problems, user, xlsx
@@ -88,6 +89,23 @@ def test_new_and_updated_reintegrations_are_written():
     latest = updated.history.latest()
     assert (latest.history_type, latest.history_change_reason, latest.history_user.username) == (
         "~", reason, "cirebon")
+
+
+def test_the_summary_is_kept_by_the_import():
+    new = returnee()
+    areas = (new.village_id, new.village_id[:5])
+    fields = [f.name for f in ReintegrationSummary._meta.concrete_fields if f.name != "id"]
+
+    def rows():
+        return sorted(ReintegrationSummary.objects.filter(area_code__in=areas).values_list(*fields))
+
+    before = rows()
+    job = confirm(check("cirebon", xlsx([row(new.nik)], header=HEADER), kind=KIND))
+    assert job.status == JobStatus.DONE, job.problems
+    kept = rows()
+    assert kept != before
+    REINTEGRATIONS.refresh(villages=[new.village_id])
+    assert rows() == kept  # as a recount
 
 
 def test_bad_rows_are_listed_and_nothing_is_written():
