@@ -61,7 +61,8 @@ def mask_middle(value: str, *, keep_start: int, keep_end: int) -> str:
     value = value or ""
     if len(value) <= keep_start + keep_end:
         return "•" * len(value)
-    return value[:keep_start] + "•" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+    # value[len(value) - keep_end:], not value[-keep_end:]: with keep_end=0 that would be the whole value
+    return value[:keep_start] + "•" * (len(value) - keep_start - keep_end) + value[len(value) - keep_end:]
 
 
 def mask_nik(nik: str) -> str:

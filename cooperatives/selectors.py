@@ -39,12 +39,6 @@ def cooperative_detail_list(*, user) -> QuerySet[Cooperative]:
             ))
 
 
-def cooperative_counts(*, user) -> dict:
-    """Cooperatives in the user's area and the members recorded by name in them."""
-    qs = cooperative_list(user=user).order_by()
-    return qs.aggregate(total=Count("pk", distinct=True), members=Count("members"))
-
-
 def cooperative_member_list(*, user) -> QuerySet[CooperativeMember]:
     return (CooperativeMember.objects.filter(area_q(user, "cooperative__desmigratif_village__village"))
             .select_related("cooperative__desmigratif_village__village", "migrant"))
@@ -94,7 +88,7 @@ def cooperative_totals(*, area: str) -> dict:
     """Cooperatives recorded in ``area``: all, active, and founded per year (a few thousand rows: one query)."""
     rows = Cooperative.objects.order_by()
     if area:
-        rows = rows.filter(desmigratif_village__village_id__startswith=f"{area}." if len(area) < 13 else area)
+        rows = rows.filter(desmigratif_village__village__code__startswith=f"{area}." if len(area) < 13 else area)
     found = list(rows.values("is_active", "year_founded").annotate(n=Count("pk")))
     founded: dict[int, int] = {}
     for row in found:

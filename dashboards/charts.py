@@ -114,6 +114,12 @@ class Chart:
     category_label: str = ""
 
     def __post_init__(self) -> None:
+        # labels often are lazy translations (choices' labels): fix them in the active language
+        self.title, self.unit, self.note = str(self.title), str(self.unit), str(self.note)
+        self.category_label = str(self.category_label)
+        self.categories = [str(category) for category in self.categories]
+        for series in self.series:
+            series.label = str(series.label)
         if self.kind not in KINDS:
             raise ValueError(f"Unknown chart kind {self.kind!r}: one of {sorted(KINDS)}")
         for series in self.series:

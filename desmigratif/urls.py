@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("dashboard/", include("dashboards.urls")),
     path("regions/", include("regions.urls")),
     path("villages/", include("villages.urls")),
     path("migrants/", include("migrants.urls")),

@@ -2,12 +2,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cooperatives.selectors import cooperative_counts
-from migrants.selectors import migrant_stage_counts
-from villages.selectors import desmigratif_village_counts
+from dashboards.selectors import area_home
+from dashboards.views import DashboardView
 
 
 @require_GET
@@ -40,9 +38,5 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    return render(request, "home.html", {
-        "villages": desmigratif_village_counts(user=user),
-        "stages": migrant_stage_counts(user=user),
-        "cooperatives": cooperative_counts(user=user),
-    })
+    """The landing page is the dashboard of the user's own area (the country for ministry staff)."""
+    return DashboardView.as_view()(request, code=area_home(request.user))

@@ -216,8 +216,11 @@ class Importer:
             if row.problems:
                 report.add(row.problems)
         if write and not report.problem_count:
-            resource.write(creates=[r.instance for r in rows if r.action == CREATE],
-                           updates=[r.instance for r in rows if r.action == UPDATE], user=self.user, reason=reason)
+            creates = [r.instance for r in rows if r.action == CREATE]
+            updates = [r.instance for r in rows if r.action == UPDATE]
+            moved_from = resource.villages_of(updates)  # where updated records counted before this write
+            resource.write(creates=creates, updates=updates, user=self.user, reason=reason)
+            resource.written(villages=moved_from | resource.villages_of(creates + updates))
 
     def clean(self, row: Row, obj) -> None:
         """The model's own rules (fields, choices, lengths, clean()); the bulk checks replace the rest."""

@@ -112,6 +112,9 @@ class PlacementFilterSet(NikSearchFormMixin, django_filters.FilterSet):
     returned = django_filters.BooleanFilter(
         field_name="return_date", lookup_expr="isnull", exclude=True, label=_("Returned"),
         widget=forms.Select(choices=[("", _("Any")), ("true", _("Returned")), ("false", _("Still abroad"))]))
+    return_year = django_filters.RangeFilter(
+        field_name="return_date__year", label=_("Year of return"),
+        widget=django_filters.widgets.RangeWidget(attrs={"placeholder": _("year"), "inputmode": "numeric"}))
     return_reason = django_filters.MultipleChoiceFilter(choices=ReturnReason.choices, label=_("Return reason"))
     o = django_filters.OrderingFilter(
         fields=(("departure_date", "departure"), ("return_date", "return"), ("destination_country", "country"),
@@ -124,7 +127,7 @@ class PlacementFilterSet(NikSearchFormMixin, django_filters.FilterSet):
     class Meta:
         model = Placement
         fields = ["q", "area", "destination_country", "sector", "scheme", "departure_year", "returned",
-                  "return_reason"]
+                  "return_year", "return_reason"]
         form = NikSearchForm
 
 

@@ -1,12 +1,11 @@
 import re
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from accounts.scoping import area_q
 from desmigratif.summaries import summary_totals
 from regions.selectors import CODE_PREFIX_RE
 
-from .choices import Stage
 from .models import MigrantStageSummary, MigrantWorker, Placement, PlacementSummary, Reintegration, ReintegrationSummary
 
 # A run of digits is the start of a NIK (at most 16 of them).
@@ -27,12 +26,6 @@ def migrant_detail_list(*, user) -> QuerySet[MigrantWorker]:
     return (migrant_list(user=user)
             .select_related("village__district__regency__province", "reintegration")
             .prefetch_related(Prefetch("placements", queryset=Placement.objects.order_by("-departure_date", "-id"))))
-
-
-def migrant_stage_counts(*, user) -> list[tuple[str, str, int]]:
-    """(stage, label, count) for every stage, in lifecycle order, within the user's area."""
-    counts = dict(migrant_list(user=user).order_by().values_list("stage").annotate(n=Count("pk")))
-    return [(stage.value, stage.label, counts.get(stage.value, 0)) for stage in Stage]
 
 
 def placement_list(*, user) -> QuerySet[Placement]:

@@ -33,12 +33,10 @@ def test_login_then_overview_scoped_to_the_area(client):
     response = client.post(reverse("login"), {"username": "op-test", "password": "long-enough-pass-1"}, follow=True)
     assert response.status_code == 200
     assert response.request["PATH_INFO"] == reverse("home")
-    page = response.content.decode()
-    assert "32.09 Kabupaten Cirebon" in page
-    cooperatives = response.context["cooperatives"]
-    assert 0 < cooperatives["total"] < cooperatives["members"]  # counted apart, not per joined row
-    villages = response.context["villages"]
-    assert villages["total"] == sum(villages["per_year"].values()) < 503
+    board = response.context["board"]
+    assert board.area.code == "32.09" and "Kabupaten Cirebon" in response.content.decode()
+    assert board.villages["total"] == 40
+    assert {row["code"][:5] for row in board.by_child} == {"32.09"}
 
 
 def test_healthz(client):

@@ -90,6 +90,14 @@ def selector_of(route: Route):
 
 def record_urls(route: Route, *, user, admin) -> tuple[str | None, str | None, object]:
     """(url of a record the user may open, url of one outside their area, the outside record)."""
+    if route.name == "dashboards:area":
+        # an area is a region code: the user's own (or a province, nationally), and Jawa Tengah, outside
+        # every area role's area
+        from dashboards.selectors import area_home
+        from regions.models import Province
+
+        url = lambda code: reverse(route.name, kwargs={"code": code})  # noqa: E731
+        return url(area_home(user) or "32"), url("33"), Province.objects.get(code="33")
     if route.name == "record_history":
         label = "villages.desmigratifvillage"
         from django.utils.module_loading import import_string

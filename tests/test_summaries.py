@@ -167,12 +167,27 @@ class Mix:
             cooperative_services.cooperative_update(user=self.admin, instance=cooperative,
                                                     desmigratif_village=self.random.choice(self.program))
 
+    def import_file(self):
+        """New PMI and a move to another village, by a file, as the import pages write them (in bulk)."""
+        from tests.exchange.files import check, confirm, csv_bytes, pmi_row
+
+        villages = [v.code for v in self.villages if v.code.startswith("32.09.")]
+        rows = [pmi_row(self.random.choice(villages), name="Uji Impor") for _ in range(2)]
+        moved = self.pick(self.migrants().filter(village__code__startswith="32.09."))
+        if moved:
+            rows.append(pmi_row(self.random.choice(villages), nik=moved.nik, name=moved.name,
+                                gender="P" if moved.gender == Gender.FEMALE else "L", birth=moved.birth_date,
+                                registered_on=""))
+        job = confirm(check("cirebon", csv_bytes(rows), name="uji.csv"))
+        assert job.status == "done", job.problems
+
     def run(self, steps: int) -> int:
         """Make ``steps`` writes; return how many the rules refused (each rolled back whole)."""
         refused = 0
         actions = [self.register, self.register, self.move, self.advance, self.advance, self.depart,
                    self.come_back, self.correct_placement, self.reintegrate, self.delete, self.erase,
-                   self.add_activity, self.edit_activity, self.delete_activity, self.figures, self.move_cooperative]
+                   self.add_activity, self.edit_activity, self.delete_activity, self.figures, self.move_cooperative,
+                   self.import_file, self.import_file]
         for _ in range(steps):
             try:
                 self.random.choice(actions)()
@@ -182,7 +197,8 @@ class Mix:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_summaries_equal_a_fresh_recount_after_a_random_mix_of_writes(seed):
+def test_summaries_equal_a_fresh_recount_after_a_random_mix_of_writes(seed, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the uploaded files of the imports
     assert_equal_to_recount()  # the demo loader counted them
     refused = Mix(seed).run(60)
     assert refused < 15
@@ -226,3 +242,14 @@ def test_national_and_province_figures_come_from_regency_rows_the_rest_from_vill
     codes = set(summary_rows(CooperativeSummary, "32").annotate(child=child_code("32"))
                 .values_list("child", flat=True))
     assert codes and all(len(code) == 5 and code.startswith("32.") for code in codes)
+
+
+def test_the_rebuild_task_repairs_summaries_that_went_wrong():
+    from dashboards.tasks import rebuild_summaries_task
+
+    expected = [rows_of(summary) for summary in ALL]
+    MigrantStageSummary.objects.filter(level=SummaryLevel.REGENCY, area_code="32.09").delete()
+    CooperativeSummary.objects.update(members=0)
+    result = rebuild_summaries_task.delay().get()
+    assert result["migrants.MigrantStageSummary"] > 0
+    assert [rows_of(summary) for summary in ALL] == expected

@@ -20,17 +20,6 @@ def desmigratif_village_detail_list(*, user) -> QuerySet[DesmigratifVillage]:
                       cooperative_count=Count("cooperatives", distinct=True)))
 
 
-def desmigratif_village_counts(*, user) -> dict:
-    """Villages in the program within the user's area: the total and per year designated."""
-    per_year = dict(desmigratif_village_list(user=user).order_by()
-                    .values_list("year_designated").annotate(n=Count("pk")).order_by("year_designated"))
-    cumulative, running = {}, 0
-    for year, count in per_year.items():
-        running += count
-        cumulative[year] = running
-    return {"total": running, "per_year": per_year, "cumulative": cumulative}
-
-
 def pillar_activity_list(*, user) -> QuerySet[PillarActivity]:
     return (PillarActivity.objects.filter(area_q(user, "desmigratif_village__village"))
             .select_related("desmigratif_village__village", "partner_agency"))
@@ -52,7 +41,7 @@ def program_village_totals(*, area: str, by: tuple[str, ...], child_length: int 
     """
     rows = DesmigratifVillage.objects.order_by()
     if area:
-        rows = rows.filter(village_id__startswith=f"{area}." if len(area) < 13 else area)
+        rows = rows.filter(village__code__startswith=f"{area}." if len(area) < 13 else area)
     if "regency" in by:
         rows = rows.annotate(regency=Substr("village_id", 1, len("32.09")))
     if child_length:

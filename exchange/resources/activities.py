@@ -23,6 +23,8 @@ def _acronym(activity: PillarActivity) -> str | None:
 class PillarActivityResource(IdKeyedResource):
     kind = ImportKind.PILLAR_ACTIVITIES
     model = PillarActivity
+    summaries = ("villages.summaries.activity_summaries_refresh",)
+    village_path = "desmigratif_village__village_id"
     selector = "villages.selectors.pillar_activity_list"
     filterset = "villages.filtersets.PillarActivityFilterSet"
     description = gettext_lazy("Activities under the four pillars in Desmigratif villages: a row without an ID "

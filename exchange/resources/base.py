@@ -143,6 +143,10 @@ class Resource:
     compare_fields: tuple[str, ...] = ()  # attnames compared to tell an update from an unchanged row
     clean_exclude: tuple[str, ...] = ()  # fields full_clean() skips: checked once per file instead
     description: str = ""
+    # Summaries the records count in (dotted paths of ``<app>.summaries`` refresh functions) and the
+    # path from a record to its village code: the rows a file writes are recounted like a service's.
+    summaries: tuple[str, ...] = ()
+    village_path: str = ""
 
     def may_import(self, user) -> bool:
         """Whether the user's role imports this kind at all (rows are still checked one by one)."""
@@ -284,6 +288,20 @@ class Resource:
             if any(f.name == "updated_at" for f in self.model._meta.concrete_fields):
                 fields.append("updated_at")  # set by its auto_now as the rows are written
             update_with_history(self.model, updates, fields, user=user, reason=reason)
+
+    def villages_of(self, objs: list[models.Model]) -> set[str]:
+        """The village codes these records count in, as stored (one query per 1,000 records)."""
+        if not self.summaries or not objs:
+            return set()
+        codes: set[str] = set()
+        for part in chunked([obj.pk for obj in objs if obj.pk is not None], 1000):
+            codes.update(self.model.objects.filter(pk__in=part).values_list(self.village_path, flat=True))
+        return codes - {None}
+
+    def written(self, *, villages: set[str]) -> None:
+        """Recount the summaries of the villages a write touched, in the import's transaction."""
+        for path in self.summaries:
+            import_string(path)(villages=villages)
 
     # --- export --------------------------------------------------------------------------------------
 

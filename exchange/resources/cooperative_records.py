@@ -20,6 +20,8 @@ from .base import Column, IdKeyedResource, Row, State, chunked, load_program_vil
 class CooperativeResource(IdKeyedResource):
     kind = ImportKind.COOPERATIVES
     model = Cooperative
+    summaries = ("cooperatives.summaries.cooperative_summaries_refresh",)
+    village_path = "desmigratif_village__village_id"
     selector = "cooperatives.selectors.cooperative_list"
     filterset = "cooperatives.filtersets.CooperativeFilterSet"
     description = gettext_lazy("Cooperatives and BUMDes units in Desmigratif villages: a row without an ID "

@@ -18,6 +18,8 @@ from .base import Column, ReferenceSheet, Resource, Row, State, chunked, same_na
 class CooperativeYearlyFigureResource(Resource):
     kind = ImportKind.COOPERATIVE_FIGURES
     model = CooperativeYearlyFigure
+    summaries = ("cooperatives.summaries.cooperative_summaries_refresh",)
+    village_path = "cooperative__desmigratif_village__village_id"
     filterset = "cooperatives.filtersets.CooperativeYearlyFigureFilterSet"
     description = gettext_lazy("A cooperative's figures at the close of a book year. Name the cooperative by its "
                                "ID on the portal or its legal entity number (see the sheet of cooperatives).")

@@ -21,6 +21,8 @@ from .base import Column, Resource, Row, State, chunked
 class MigrantWorkerResource(Resource):
     kind = ImportKind.MIGRANTS
     model = MigrantWorker
+    summaries = ("migrants.summaries.migrant_summaries_refresh",)
+    village_path = "village_id"
     person_records = True
     selector = "migrants.selectors.migrant_list"
     filterset = "migrants.filtersets.MigrantWorkerFilterSet"

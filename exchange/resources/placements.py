@@ -278,11 +278,6 @@ class PlacementResource(IdKeyedResource):
                 moved.append(placement.migrant)
         update_with_history(MigrantWorker, moved, ["stage", "stage_changed_on", "updated_at"], user=user,
                             reason=reason)
-        # the dashboards' summaries, kept in the same transaction as the services keep them
-        from migrants.summaries import PLACEMENTS, STAGES
-
-        STAGES.refresh(villages={m.village_id for m in moved})
-        PLACEMENTS.refresh(villages={p.migrant.village_id for p in (*creates, *updates)})
 
     # --- export --------------------------------------------------------------------------------------
 

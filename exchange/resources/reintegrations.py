@@ -108,20 +108,12 @@ class ReintegrationResource(Resource):
             row.error(nik_column, _("Reintegration is recorded for returned PMI only: this PMI is at the stage "
                                     "“%(stage)s”.") % {"stage": Stage(migrant.stage).label})
 
-    def write(self, *, creates: list, updates: list, user, reason: str) -> None:
-        super().write(creates=creates, updates=updates, user=user, reason=reason)
-        # the dashboards' summaries, kept in the same transaction as reintegration_record keeps them
-        from migrants.summaries import REINTEGRATIONS
-
-        REINTEGRATIONS.refresh(villages={r.migrant.village_id for r in (*creates, *updates)})
-
     def export_values(self, obj: Reintegration, *, masked: bool) -> list:
         values = super().export_values(obj, masked=masked)
         if masked:
             index = {c.field: i for i, c in enumerate(self.columns)}
             values[index["nik"]] = mask_nik(obj.migrant.nik)
             # free text about a person's livelihood: only for those who see the person's data
-            # (not mask_middle(keep_end=0): value[-0:] is the whole value)
             values[index["notes"]] = "•" * len(obj.notes) if obj.notes else None
         return values
 

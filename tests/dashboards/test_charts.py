@@ -211,7 +211,7 @@ def test_money_short_labels_and_exact_table():
         root = parse(render_svg(chart))
         html = Template("{% load dashboard_charts %}{% chart c %}").render(Context({"c": chart}))
     labels = texts(root)
-    assert "Rp 1,3 bn" in labels and "-Rp 40 mn" in labels  # short suffixes are translated later
+    assert "Rp 1,3 M" in labels and "-Rp 40 jt" in labels  # miliar and juta, as written in Indonesian
     assert "Rp 1.250.000.000" in html and "-Rp 40.000.000" in html
 
 

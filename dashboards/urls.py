@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="national"),
+    path("<str:code>/", views.DashboardView.as_view(), name="area"),
+]

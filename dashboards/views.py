@@ -1,0 +1,34 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views import View
+
+from .charts import chart_csv_response
+from .forms import DashboardPeriodForm
+from .presenters import Links, dashboard_charts, dashboard_sections
+from .selectors import area_get, area_home, dashboard_get
+
+
+class DashboardView(LoginRequiredMixin, View):
+    """The program at a glance for an area within the user's own; ``?csv=<chart>`` downloads a chart's data."""
+
+    def get(self, request: HttpRequest, code: str = "") -> HttpResponse:
+        if not code and area_home(request.user) and request.resolver_match.url_name != "home":
+            return redirect(Links.dashboard(area_home(request.user), **request.GET.dict()))
+        area = area_get(user=request.user, code=code)
+        form = DashboardPeriodForm(request.GET if ("year" in request.GET or "start" in request.GET) else None)
+        year, start = form.period()
+        board = dashboard_get(user=request.user, area=area, year=year, first_year=start)
+        charts = dashboard_charts(board, request.user)
+        if "csv" in request.GET:
+            chart = charts.get(request.GET["csv"])
+            if chart is None:
+                raise Http404
+            return chart_csv_response(chart, filename=f"desmigratif-{chart.key}-{area.code or 'nasional'}-{year}.csv")
+        query = {"year": year, "start": board.first_year}
+        form.initial = query  # what the selects show when the address gave no period
+        return render(request, "dashboards/dashboard.html", {
+            "board": board, "sections": dashboard_sections(charts, query), "form": form, "query": query,
+            "links": Links(board, request.user),
+            "children": [{**row, "url": Links.dashboard(row["code"], **query)} for row in board.by_child],
+        })

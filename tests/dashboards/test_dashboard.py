@@ -1,0 +1,162 @@
+"""The dashboard pages: figures equal to the records, scoped to the user's area, small counts hidden,
+a bounded number of queries, a CSV per chart, and no failure on any period given in the address."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from cooperatives.models import Cooperative
+from dashboards.charts import SMALL
+from dashboards.selectors import area_get, dashboard_get
+from migrants.models import MigrantWorker, Placement
+from villages.models import DesmigratifVillage, PillarActivity
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username: str) -> User:
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    return user
+
+
+def board_for(username: str, code: str, year: int = 2022):
+    user = User.objects.get(username=username)
+    return dashboard_get(user=user, area=area_get(user=user, code=code), year=year)
+
+
+def test_national_dashboard_shows_the_published_growth(client):
+    login(client, "kemnaker")
+    response = client.get(reverse("dashboards:national"), {"year": 2022})
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert [row["cumulative"] for row in board.villages["per_year"]] == [2, 122, 252, 402, 402, 453, 503]
+    assert board.villages["total"] == 503 and board.villages["new"] == 50
+    assert board.villages["growth"] == round(50 * 100 / 453, 1)
+    content = response.content.decode()
+    assert "503" in content and "<svg" in content
+
+
+def test_figures_equal_a_count_of_the_records():
+    board = board_for("admin", "", year=2023)
+    assert board.migrants["total"] == MigrantWorker.objects.count()
+    stages = {row["stage"]: row["count"] for row in board.migrants["stages"]}
+    assert stages["abroad"] == MigrantWorker.objects.filter(stage="abroad").count()
+    assert board.migrants["departed"] == Placement.objects.filter(departure_date__year=2023).count()
+    assert board.migrants["returned_in_year"] == Placement.objects.filter(return_date__year=2023).count()
+    assert board.activities["year"]["activities"] == PillarActivity.objects.filter(date__year=2023).count()
+    assert board.cooperatives["total"] == Cooperative.objects.count()
+
+
+def test_cirebon_has_ten_dana_desa_villages_and_a_province_officer_sees_only_jawa_barat(client):
+    board = board_for("kemnaker", "32.09")
+    funding = {row["code"]: row["villages"] for row in board.villages["funding"]}
+    assert funding["dana_desa"] == 10
+    jabar = board_for("jabar", "32")
+    assert jabar.villages["total"] == DesmigratifVillage.objects.filter(village__code__startswith="32.").count()
+    assert jabar.migrants["total"] == MigrantWorker.objects.filter(village__code__startswith="32.").count()
+    assert {row["code"][:2] for row in jabar.by_child} == {"32"}
+    login(client, "jabar")
+    assert client.get(reverse("dashboards:national")).url.startswith(reverse("dashboards:area", args=["32"]))
+    assert client.get(reverse("dashboards:area", args=["33"])).status_code == 404
+    assert client.get(reverse("dashboards:area", args=["32.09"])).status_code == 200
+
+
+@pytest.mark.parametrize("username, code", [("cirebon", "32.12"), ("indramayu", "32.09"), ("petugas", "32.09.07"),
+                                            ("cirebon", "32"), ("jabar", "99.99"), ("kemnaker", "not-a-code")])
+def test_an_area_outside_the_users_own_or_unknown_is_not_found(client, username, code):
+    login(client, username)
+    assert client.get(reverse("dashboards:area", args=[code])).status_code == 404
+
+
+def test_small_counts_are_hidden_from_readers_but_not_from_the_areas_operator():
+    # the PMI of one village are few: ministry staff see <5 where the regency's operator sees the number
+    village = (MigrantWorker.objects.filter(village__code__startswith="32.09.").values_list("village_id", flat=True)
+               .order_by("village_id").first())
+    count = MigrantWorker.objects.filter(village_id=village).count()
+    assert 0 < count < 5
+    assert board_for("kemnaker", village).migrants["total"] is SMALL
+    assert board_for("cirebon", village).migrants["total"] == count
+    assert board_for("admin", village).migrants["total"] == count
+
+
+def test_small_counts_never_reach_the_page_or_the_csv(client):
+    login(client, "kemnaker")
+    village = (MigrantWorker.objects.filter(village__code__startswith="32.09.").values_list("village_id", flat=True)
+               .order_by("village_id").first())
+    response = client.get(reverse("dashboards:area", args=[village]), {"year": 2024})
+    assert response.status_code == 200
+    assert "&lt;5" in response.content.decode()
+    download = client.get(reverse("dashboards:area", args=[village]), {"year": 2024, "csv": "stages"})
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig")), delimiter=";"))
+    assert any("<5" in row for row in rows[1:])
+
+
+@pytest.mark.parametrize("code", ["", "32", "32.09", "32.09.07", "32.09.07.2002"])
+def test_a_dashboard_page_takes_at_most_15_queries(client, django_assert_max_num_queries, code):
+    login(client, "admin")
+    url = reverse("dashboards:area", args=[code]) if code else reverse("dashboards:national")
+    with django_assert_max_num_queries(15):
+        response = client.get(url, {"year": 2024})
+    assert response.status_code == 200
+
+
+def test_every_chart_downloads_as_csv(client):
+    login(client, "kemnaker")
+    response = client.get(reverse("dashboards:area", args=["32"]), {"year": 2022})
+    keys = [item["chart"].key for section in response.context["sections"] for item in section["items"]]
+    assert "villages-per-year" in keys and "agencies" in keys and "child-villages" in keys
+    for key in keys:
+        download = client.get(reverse("dashboards:area", args=["32"]), {"year": 2022, "csv": key})
+        assert download.status_code == 200, key
+        assert download["Content-Type"].startswith("text/csv")
+        assert download.content.startswith(b"\xef\xbb\xbf")
+    per_year = client.get(reverse("dashboards:national"), {"year": 2022, "csv": "villages-cumulative"})
+    rows = list(csv.reader(io.StringIO(per_year.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[-1] == ["2022", "503"]
+    assert client.get(reverse("dashboards:national"), {"csv": "nothing"}).status_code == 404
+
+
+@pytest.mark.parametrize("query", [{"year": "abc"}, {"year": "1990"}, {"year": "2022", "start": "2024"},
+                                   {"start": "x" * 500}, {"year": ["2020", "2021"]}])
+def test_a_wrong_period_falls_back_to_the_defaults_and_says_so(client, query):
+    login(client, "kemnaker")
+    response = client.get(reverse("dashboards:national"), query)
+    assert response.status_code == 200
+    assert response.context["form"].errors or query == {"year": ["2020", "2021"]}
+
+
+def test_the_numbers_link_to_the_lists_behind_them(client):
+    login(client, "kemnaker")
+    response = client.get(reverse("dashboards:area", args=["32.09"]), {"year": 2022})
+    charts = {item["chart"].key: item["chart"] for section in response.context["sections"]
+              for item in section["items"]}
+    assert charts["stages"].link(0) == reverse("migrants:migrantworker_list") + "?area=32.09&stage=registered"
+    assert client.get(charts["villages-per-year"].link(6)).status_code == 200
+    # agency staff do not read person records: no link to the PMI list
+    login(client, "bpjs")
+    response = client.get(reverse("dashboards:national"), {"year": 2022})
+    charts = {item["chart"].key: item["chart"] for section in response.context["sections"]
+              for item in section["items"]}
+    assert charts["stages"].link(0) is None
+    assert charts["funding"].link(0) is not None
+
+
+def test_the_home_page_opens_the_dashboard_of_the_users_area(client):
+    login(client, "cirebon")
+    response = client.get(reverse("home"), follow=True)
+    assert response.status_code == 200
+    assert response.context["board"].area.code == "32.09"
+
+
+def test_the_admin_index_shows_the_key_totals_with_links(client):
+    login(client, "admin")
+    response = client.get(reverse("admin:index"))
+    page = response.content.decode()
+    assert response.status_code == 200 and 'id="program-totals"' in page
+    assert reverse("admin:migrants_migrantworker_changelist") in page and reverse("dashboards:national") in page
+    assert str(DesmigratifVillage.objects.count()) in page
