@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django_celery_results.admin import TaskResultAdmin
@@ -6,7 +6,8 @@ from django_celery_results.models import TaskResult
 
 from regions.admin import province_filter
 
-from .models import User
+from . import services
+from .models import ApiToken, User
 from .scoping import area_q
 
 # The admin's titles, set once for the whole site.
@@ -70,3 +71,44 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("area or agency"))
     def area(self, obj: User):
         return obj.village or obj.regency or obj.province or obj.agency or "—"
+
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens of the REST API, issued per user or per client system's account and revoked here.
+
+    The key is shown once, when the token is issued; only its hash is kept.
+    """
+
+    list_display = ["prefix", "name", "user", "read_only", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["read_only", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "user__username", "prefix"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    fields = ["user", "name", "read_only", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # a token issued is not edited: it is revoked and another one issued
+        return self.fields if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        token, key = services.api_token_issue(user=form.cleaned_data["user"], name=form.cleaned_data["name"],
+                                              read_only=form.cleaned_data["read_only"], issued_by=request.user)
+        obj.pk, obj.key, obj.prefix = token.pk, token.key, token.prefix
+        obj._state.adding = False
+        self.message_user(request, _("The token's key, shown this once — give it to its user now: %(key)s")
+                          % {"key": key}, messages.WARNING)
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset:
+            services.api_token_revoke(token=token, revoked_by=request.user)
+        self.message_user(request, _("%(count)d tokens revoked.") % {"count": queryset.count()}, messages.SUCCESS)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, not deleted: who had access when stays on record

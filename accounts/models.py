@@ -67,3 +67,30 @@ class User(AbstractUser):
                 errors[name] = _("This role does not use this area.")
         if errors:
             raise ValidationError(errors)
+
+
+class ApiToken(models.Model):
+    """A key for the REST API (``Authorization: Token <key>``), for a user or a client system's account.
+
+    Only a hash of the key is stored: the key itself is shown once, when it is issued. A read-only
+    token never writes, whatever its user's role.
+    """
+
+    key = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("key starts with"), max_length=8, editable=False,
+                              help_text=_("The first characters of the key, to tell tokens apart."))
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100,
+                            help_text=_("The client system or purpose, e.g. “Dashboard BPS Jawa Barat”."))
+    read_only = models.BooleanField(_("read only"), default=False)
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}"

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import can_read_person_records
 
@@ -182,13 +182,13 @@ def _children_charts(board: Dashboard, links: Links) -> list[Chart]:
 
 
 SECTIONS = (
-    ("villages", _lazy("Desmigratif villages"), ("villages-per-year", "villages-cumulative", "funding")),
-    ("pillars", _lazy("The four pillars"), ("pillars", "participants", "activities-per-year")),
-    ("pmi", _lazy("Migrant workers (PMI)"), ("stages", "flows", "destinations", "return-reasons", "registered",
+    ("villages", gettext_lazy("Desmigratif villages"), ("villages-per-year", "villages-cumulative", "funding")),
+    ("pillars", gettext_lazy("The four pillars"), ("pillars", "participants", "activities-per-year")),
+    ("pmi", gettext_lazy("Migrant workers (PMI)"), ("stages", "flows", "destinations", "return-reasons", "registered",
                                             "reintegration")),
-    ("cooperatives", _lazy("Cooperatives"), ("cooperative-members", "cooperative-money")),
-    ("agencies", _lazy("Collaborating agencies"), ("agencies",)),
-    ("areas", _lazy("By area"), ("child-villages", "child-pmi")),
+    ("cooperatives", gettext_lazy("Cooperatives"), ("cooperative-members", "cooperative-money")),
+    ("agencies", gettext_lazy("Collaborating agencies"), ("agencies",)),
+    ("areas", gettext_lazy("By area"), ("child-villages", "child-pmi")),
 )
 
 

@@ -26,7 +26,6 @@ class DashboardView(LoginRequiredMixin, View):
                 raise Http404
             return chart_csv_response(chart, filename=f"desmigratif-{chart.key}-{area.code or 'nasional'}-{year}.csv")
         query = {"year": year, "start": board.first_year}
-        form.initial = query  # what the selects show when the address gave no period
         return render(request, "dashboards/dashboard.html", {
             "board": board, "sections": dashboard_sections(charts, query), "form": form, "query": query,
             "links": Links(board, request.user),

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.choices import Role
-from accounts.models import User
+from accounts.models import ApiToken, User
+from accounts.services import api_token_issue
 from agencies.models import Agency, Engagement
 from cooperatives.models import Cooperative, CooperativeMember, CooperativeYearlyFigure
 from desmigratif.summaries import SummaryRow
@@ -91,6 +92,8 @@ ROWS = {
     CooperativeMember: _cooperatives,
     CooperativeYearlyFigure: _cooperatives,
     User: _users,
+    ApiToken: lambda: [api_token_issue(user=user, name=f"Sistem {user.username}", read_only=index % 2 == 0)
+                       for index, user in enumerate(f.UserFactory.create_batch(32))],
 }
 
 

@@ -160,3 +160,9 @@ def test_the_admin_index_shows_the_key_totals_with_links(client):
     assert response.status_code == 200 and 'id="program-totals"' in page
     assert reverse("admin:migrants_migrantworker_changelist") in page and reverse("dashboards:national") in page
     assert str(DesmigratifVillage.objects.count()) in page
+
+
+def test_the_period_form_shows_the_period_in_use(client):
+    login(client, "kemnaker")
+    page = client.get(reverse("dashboards:national"), {"year": 2022}).content.decode()
+    assert '<option value="2022" selected>' in page and '<option value="2016" selected>' in page

@@ -1,0 +1,6 @@
+"""The PMI endpoints under /api/v1/: (prefix, viewset, basename), registered by desmigratif.api.urls."""
+from .views import MigrantWorkerViewSet
+
+ROUTES = [
+    ("migrant-workers", MigrantWorkerViewSet, "migrantworker"),
+]

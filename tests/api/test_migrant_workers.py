@@ -1,0 +1,70 @@
+import pytest
+from django.urls import reverse
+
+from migrants.models import MigrantWorker
+from migrants.nik import nik_for
+
+from .base import ApiEndpointCases, token_client
+
+pytestmark = pytest.mark.django_db
+
+
+class TestMigrantWorkers(ApiEndpointCases):
+    basename = "migrantworker"
+    model = MigrantWorker
+    readers = ("admin", "kemnaker", "jabar", "cirebon", "indramayu", "petugas")
+    refused_readers = ("bpjs",)  # agency staff read aggregates, never person records
+
+    def in_area_record(self):
+        return MigrantWorker.objects.filter(village__code__startswith="32.09.").order_by("pk").first()
+
+    def create_payload(self):
+        import datetime
+
+        birth = datetime.date(1996, 3, 4)
+        return {"nik": nik_for(district_code="32.09.07", birth_date=birth, female=True, serial=7771),
+                "name": "Siti Uji", "gender": "F", "birth_date": birth.isoformat(), "village": "32.09.07.2002"}
+
+    def update_payload(self):
+        return {"address": "Blok Uji RT 02/03"}
+
+
+def test_nik_is_masked_for_readers_outside_the_persons_area():
+    record = TestMigrantWorkers().in_area_record()
+    url = reverse("api:migrantworker-detail", args=[record.pk])
+    assert token_client("cirebon").get(url).json()["nik"] == record.nik
+    masked = token_client("kemnaker").get(url).json()["nik"]
+    assert masked != record.nik and masked.startswith(record.nik[:4]) and "•" in masked
+
+
+def test_an_invalid_nik_answers_400_naming_nik_and_the_reason():
+    payload = TestMigrantWorkers().create_payload() | {"nik": "3209071234567890"}
+    response = token_client("cirebon").post(reverse("api:migrantworker-list"), payload, format="json")
+    assert response.status_code == 400
+    assert "nik" in response.json() and response.json()["nik"][0]
+
+
+def test_writing_into_another_regency_is_refused_by_the_service():
+    payload = TestMigrantWorkers().create_payload() | {"village": "32.12.01.2001"}
+    response = token_client("cirebon").post(reverse("api:migrantworker-list"), payload, format="json")
+    assert response.status_code in (400, 403)
+    assert not MigrantWorker.objects.filter(nik=payload["nik"]).exists()
+
+
+def test_the_stage_is_not_edited_through_the_record():
+    record = TestMigrantWorkers().in_area_record()
+    before = record.stage
+    response = token_client("cirebon").patch(reverse("api:migrantworker-detail", args=[record.pk]),
+                                             {"stage": "abroad"}, format="json")
+    assert response.status_code == 200
+    record.refresh_from_db()
+    assert record.stage == before
+
+
+def test_filters_of_the_list_page_apply():
+    client = token_client("kemnaker")
+    rows = client.get(reverse("api:migrantworker-list"), {"area": "32.09", "stage": "abroad", "page_size": 100}
+                      ).json()
+    assert rows["count"] == MigrantWorker.objects.filter(village__code__startswith="32.09.", stage="abroad").count()
+    assert all(row["stage"] == "abroad" and row["village"].startswith("32.09.") for row in rows["results"])
+    assert client.get(reverse("api:migrantworker-list"), {"page_size": 1000}).json()["results"].__len__() <= 100

@@ -1,0 +1,69 @@
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.models import ApiToken, User
+from accounts.services import api_token_issue, api_token_revoke
+
+from .base import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_token_is_obtained_with_username_and_password_and_works():
+    client = APIClient()
+    response = client.post(reverse("api:token"), {"username": "kemnaker", "password": PASSWORD}, format="json")
+    assert response.status_code == 201
+    key = response.json()["token"]
+    token = ApiToken.objects.get(prefix=key[:8])
+    assert token.key != key  # only the hash is kept
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get(reverse("api:migrantworker-list")).status_code == 200
+
+
+@pytest.mark.parametrize("payload", [{"username": "kemnaker", "password": "wrong"}, {"username": "kemnaker"}, {},
+                                     {"username": "x" * 500, "password": "y"}])
+def test_a_wrong_login_answers_400_with_a_message(payload):
+    response = APIClient().post(reverse("api:token"), payload, format="json")
+    assert response.status_code == 400 and response.json()
+
+
+def test_a_revoked_token_no_longer_works():
+    user = User.objects.get(username="jabar")
+    token, key = api_token_issue(user=user, name="uji")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get(reverse("api:migrantworker-list")).status_code == 200
+    api_token_revoke(token=token, revoked_by=User.objects.get(username="admin"))
+    assert client.get(reverse("api:migrantworker-list")).status_code == 401
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert client.get(reverse("api:migrantworker-list")).status_code == 401
+
+
+def test_an_admin_issues_a_read_only_token_in_the_admin_and_sees_the_key_once(client):
+    client.force_login(User.objects.get(username="admin"))
+    user = User.objects.get(username="cirebon")
+    response = client.post(reverse("admin:accounts_apitoken_add"),
+                           {"user": user.pk, "name": "Sistem Disnaker Cirebon", "read_only": "on"}, follow=True)
+    assert response.status_code == 200
+    token = ApiToken.objects.get(name="Sistem Disnaker Cirebon")
+    assert token.read_only and token.user == user
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(token.prefix in m for m in shown)
+
+
+def test_only_an_admin_issues_tokens_to_others():
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        api_token_issue(user=User.objects.get(username="cirebon"), name="x",
+                        issued_by=User.objects.get(username="jabar"))
+
+
+def test_the_root_schema_and_docs_are_open_to_anyone():
+    client = APIClient()
+    assert client.get(reverse("api:root")).status_code == 200
+    schema = client.get(reverse("api:schema"))
+    assert schema.status_code == 200 and b"openapi" in schema.content
+    docs = client.get(reverse("api:docs"))
+    assert docs.status_code == 200 and b"swagger-ui" in docs.content.lower()
