@@ -26,8 +26,11 @@ class DashboardView(LoginRequiredMixin, View):
                 raise Http404
             return chart_csv_response(chart, filename=f"desmigratif-{chart.key}-{area.code or 'nasional'}-{year}.csv")
         query = {"year": year, "start": board.first_year}
+        links = Links(board, request.user)
         return render(request, "dashboards/dashboard.html", {
             "board": board, "sections": dashboard_sections(charts, query), "form": form, "query": query,
-            "links": Links(board, request.user),
-            "children": [{**row, "url": Links.dashboard(row["code"], **query)} for row in board.by_child],
+            "links": links, "departures_url": links.placements(departure_year_min=year, departure_year_max=year),
+            "children": [{**row, "url": Links.dashboard(row["code"], **query),
+                          "villages_url": links.villages(area=row["code"], year_designated_max=year),
+                          "pmi_url": links.migrants(area=row["code"])} for row in board.by_child],
         })

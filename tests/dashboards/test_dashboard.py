@@ -166,3 +166,14 @@ def test_the_period_form_shows_the_period_in_use(client):
     login(client, "kemnaker")
     page = client.get(reverse("dashboards:national"), {"year": 2022}).content.decode()
     assert '<option value="2022" selected>' in page and '<option value="2016" selected>' in page
+
+
+def test_the_areas_table_links_each_area_its_lists_and_its_dashboard(client):
+    login(client, "kemnaker")
+    response = client.get(reverse("dashboards:area", args=["32"]), {"year": 2022})
+    cirebon = next(row for row in response.context["children"] if row["code"] == "32.09")
+    assert cirebon["url"].startswith(reverse("dashboards:area", args=["32.09"]))
+    assert cirebon["villages_url"] == reverse("villages:desmigratifvillage_list") + "?area=32.09&year_designated_max=2022"
+    listed = client.get(cirebon["villages_url"])
+    assert listed.status_code == 200 and listed.context["paginator"].count == 40
+    assert cirebon["pmi_url"] == reverse("migrants:migrantworker_list") + "?area=32.09"
