@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import (
@@ -27,7 +28,8 @@ from accounts.permissions import (
 from accounts.scoping import area_prefix
 
 MAX_ENTRIES = 200
-MASKED_FIELDS = {"nik": mask_nik, "phone": mask_phone}
+# what the record's page hides from a user who does not serve the person's area hides here too
+MASKED_FIELDS = {"nik": mask_nik, "phone": mask_phone, "address": lambda value: str(_("(hidden)"))}
 
 
 @dataclass(frozen=True)

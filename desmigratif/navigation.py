@@ -24,6 +24,7 @@ class NavEntry:
 # Short labels: the menu must fit one line on an office laptop, in Indonesian too.
 MENU = [
     NavEntry(pgettext_lazy("menu", "Dashboard"), "dashboards:national"),
+    NavEntry(pgettext_lazy("menu", "Reports"), "reports:yearlyreport_list"),
     NavEntry(pgettext_lazy("menu", "Villages"), "villages:desmigratifvillage_list"),
     NavEntry(pgettext_lazy("menu", "Activities"), "villages:pillaractivity_list"),
     NavEntry(pgettext_lazy("menu", "PMI"), "migrants:migrantworker_list", "person"),

@@ -44,14 +44,15 @@ def test_nik_and_phone_are_masked_for_readers(client):
     migrant = migrant_register(nik=nik_for(district_code="32.09.14", birth_date=datetime.date(1990, 5, 4),
                                            female=False, serial=9001),
                                name="Riwayat Contoh", gender="M", birth_date=datetime.date(1990, 5, 4),
-                               village_id="32.09.14.2004", phone="081200001111")
-    migrant_update(migrant=migrant, phone="081299998888")
+                               village_id="32.09.14.2004", phone="081200001111", address="Blok Manis RT 02")
+    migrant_update(migrant=migrant, phone="081299998888", address="Blok Manis RT 05")
     client.force_login(User.objects.get(username="kemnaker"))
     page = client.get(url(MigrantWorker.objects.get(pk=migrant.pk))).content.decode()
     assert "081299998888" not in page and "0812••••••88" in page
+    assert "Blok Manis" not in page  # the address is hidden as on the PMI's page
     client.force_login(User.objects.get(username="cirebon"))
     page = client.get(url(migrant)).content.decode()
-    assert "081200001111" in page and "081299998888" in page
+    assert "081200001111" in page and "081299998888" in page and "Blok Manis RT 05" in page
 
 
 def test_history_survives_deletion_within_the_area(client):

@@ -2,7 +2,7 @@
 ``{{ value|number_or_small }}``: a figure outside a chart, ``<5`` when it is a hidden count."""
 from django import template
 
-from dashboards.charts import Chart, Value, chart_rows, format_value, render_svg
+from dashboards.charts import Chart, Value, chart_rows, format_value, hide_small, render_svg
 
 register = template.Library()
 
@@ -30,3 +30,9 @@ def number_or_small(value: Value, kind: str = "") -> str:
     if value is None or value == "":
         return "—"
     return format_value(value, money=kind == "money", percent=kind == "percent", decimals=2)
+
+
+@register.filter
+def pmi_count(value) -> str:
+    """A count of PMI as readers see it: 1 to 4 shown as ``<5``."""
+    return format_value(hide_small(value) if isinstance(value, int) else value)

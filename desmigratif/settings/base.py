@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "privacy",
     "demo",
     "dashboards",
+    "reports",
 ]
 
 MIDDLEWARE = [

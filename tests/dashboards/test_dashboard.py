@@ -173,7 +173,8 @@ def test_the_areas_table_links_each_area_its_lists_and_its_dashboard(client):
     response = client.get(reverse("dashboards:area", args=["32"]), {"year": 2022})
     cirebon = next(row for row in response.context["children"] if row["code"] == "32.09")
     assert cirebon["url"].startswith(reverse("dashboards:area", args=["32.09"]))
-    assert cirebon["villages_url"] == reverse("villages:desmigratifvillage_list") + "?area=32.09&year_designated_max=2022"
+    villages = reverse("villages:desmigratifvillage_list")
+    assert cirebon["villages_url"] == villages + "?area=32.09&year_designated_max=2022"
     listed = client.get(cirebon["villages_url"])
     assert listed.status_code == 200 and listed.context["paginator"].count == 40
     assert cirebon["pmi_url"] == reverse("migrants:migrantworker_list") + "?area=32.09"
