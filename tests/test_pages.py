@@ -52,3 +52,13 @@ def test_readyz_checks_the_database_and_redis_when_configured(client, settings):
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["redis"].startswith("unavailable")
+
+
+def test_not_found_and_not_allowed_pages_are_the_portals_own(client, settings):
+    settings.DEBUG = False
+    client.force_login(User.objects.get(username="indramayu"))
+    response = client.get(reverse("dashboards:area", args=["32.09"]))
+    assert response.status_code == 404
+    assert "outside your area" in response.content.decode() or "di luar wilayah" in response.content.decode()
+    response = client.get("/privacy/persons/1/export/")
+    assert response.status_code == 403 and "dashboard" in response.content.decode().lower()

@@ -163,13 +163,11 @@ class PlacementResource(IdKeyedResource):
         if "id" in row.failed or (row.values.get("id") is not None and row.snapshot is None):
             return  # an ID that names no placement of the user's: said already; the row is not a departure
         migrant = state.extra["migrants"].get(compact_nik(row.values["nik"]))
-        if migrant is None:
-            row.error(nik_column, _("No PMI is recorded with this NIK: register the PMI first (import of PMI or "
-                                    "the PMI pages)."))
-            return
-        if not code_in_area(migrant.village_id, state.prefix):
-            row.error(nik_column, _("A PMI with this NIK is recorded in a village outside your area: you may not "
-                                    "record their placements."))
+        # a PMI of another area is answered as one not recorded: a file must not tell whether a NIK
+        # exists elsewhere (the NIK search of the pages answers the same way)
+        if migrant is None or not code_in_area(migrant.village_id, state.prefix):
+            row.error(nik_column, _("No PMI with this NIK is recorded in your area: register the PMI first (import "
+                                    "of PMI or the PMI pages)."))
             return
         if row.snapshot is not None and obj.migrant_id != migrant.pk:
             row.error(nik_column, _("The placement with the ID %(id)s is of another PMI (%(name)s): check the ID "

@@ -91,13 +91,11 @@ class ReintegrationResource(Resource):
         if row.key is None:
             return  # no NIK, a NIK the cell refused, or a NIK already on an earlier row: said already
         migrant = state.extra["migrants"].get(row.key[0])
-        if migrant is None:
-            row.error(nik_column, _("No PMI is recorded with this NIK: register the PMI first (import of PMI or "
-                                    "the PMI pages)."))
-            return
-        if not code_in_area(migrant.village_id, state.prefix):
-            row.error(nik_column, _("A PMI with this NIK is recorded in a village outside your area: you may not "
-                                    "record their reintegration."))
+        # a PMI of another area is answered as one not recorded: a file must not tell whether a NIK
+        # exists elsewhere (the NIK search of the pages answers the same way)
+        if migrant is None or not code_in_area(migrant.village_id, state.prefix):
+            row.error(nik_column, _("No PMI with this NIK is recorded in your area: register the PMI first (import "
+                                    "of PMI or the PMI pages)."))
             return
         name = row.values.get("name")
         if name and "name" not in row.failed and not same_name(name, migrant.name):

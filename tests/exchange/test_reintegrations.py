@@ -19,6 +19,8 @@ from privacy.models import PersonalDataAccess
 from .files import check, confirm, problems, user, xlsx
 from .test_export import csv_rows, export, sheet_rows
 
+NOT_IN_AREA = "No PMI with this NIK is recorded in your area: register the PMI first (import of PMI or the PMI pages)."
+
 pytestmark = pytest.mark.django_db
 KIND = "reintegrations"
 HEADER = ["NIK", "Nama", "Pelatihan Diterima", "Punya Usaha", "Jenis Usaha", "Usaha Dimulai", "Anggota Koperasi",
@@ -128,9 +130,9 @@ def test_bad_rows_are_listed_and_nothing_is_written():
         (3, "NIK", "Reintegration is recorded for returned PMI only: this PMI is at the stage “Working abroad”."),
         (4, "Jenis Usaha", "A type of business needs a business."),
         (5, "Bank", "A bank is named only with a credit."),
-        (6, "NIK", "No PMI is recorded with this NIK: register the PMI first (import of PMI or the PMI pages)."),
-        (7, "NIK", "A PMI with this NIK is recorded in a village outside your area: you may not record their "
-                   "reintegration."),
+        # another area's PMI is answered as one not recorded (a file does not tell whether a NIK exists)
+        (6, "NIK", NOT_IN_AREA),
+        (7, "NIK", NOT_IN_AREA),
         (8, "NIK", "This NIK is also on row 2: each PMI once per file."),
         (9, "Peserta BPJS Ketenagakerjaan", "“Mungkin”: write Ya or Tidak."),
         (10, "Nama", f"The PMI with this NIK is called “{returnee(skip=4).name}”: check the NIK or the name."),
