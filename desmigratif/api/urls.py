@@ -25,5 +25,6 @@ urlpatterns = [
          name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[AllowAny],
                                                  authentication_classes=[]), name="docs"),
+    path("statistics/", include("dashboards.api.urls")),
     path("", include(router.urls)),
 ]
