@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 import traceback
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -137,6 +139,8 @@ def report_build(*, report_pk: int) -> YearlyReport | None:
         report.save(update_fields=["status", "started_at", "progress", "attempts"])
     figures = report_figures(year=report.year, area=report.area_code, as_of=report.as_of,
                              progress=lambda percent: _progress(report_pk, percent))
+    if settings.REPORTS_BUILD_PAUSE:  # a fault test's window to kill the worker mid-report
+        time.sleep(settings.REPORTS_BUILD_PAUSE)
     content = report_workbook(report, figures)
     with transaction.atomic():
         report = YearlyReport.objects.select_for_update().get(pk=report_pk)
