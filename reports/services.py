@@ -41,6 +41,11 @@ class ReportsUnavailable(Exception):
     """Background work cannot be handed over now (the broker does not answer)."""
 
 
+def unavailable_message() -> str:
+    return _("Background work is unavailable at the moment, so the report cannot be made now. The rest of the "
+             "portal works; try again later.")
+
+
 def report_may_request(user, area_code: str | None = None) -> bool:
     """Staff of the ministry, provinces and regencies request reports of areas within their own."""
     if role_of(user) not in REQUESTER_ROLES:

@@ -48,8 +48,7 @@ class YearlyReportRequestView(LoginRequiredMixin, View):
             report = services.report_request(user=request.user, year=form.cleaned_data["year"],
                                              area_code=form.cleaned_data["area"])
         except services.ReportsUnavailable:
-            messages.error(request, _("Background work is unavailable at the moment, so the report cannot be "
-                                      "made now. The rest of the portal works; try again later."))
+            messages.error(request, services.unavailable_message())
             return redirect("reports:yearlyreport_list")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -7,6 +7,7 @@ from agencies.api.routes import ROUTES as AGENCY_ROUTES
 from cooperatives.api.routes import ROUTES as COOPERATIVE_ROUTES
 from migrants.api.routes import ROUTES as MIGRANT_ROUTES
 from regions.api.routes import ROUTES as REGION_ROUTES
+from reports.api.routes import ROUTES as REPORT_ROUTES
 from villages.api.routes import ROUTES as VILLAGE_ROUTES
 
 from .views import ApiRootView, TokenObtainView
@@ -15,7 +16,7 @@ app_name = "api"
 
 router = SimpleRouter()
 for prefix, viewset, basename in (*REGION_ROUTES, *VILLAGE_ROUTES, *MIGRANT_ROUTES, *COOPERATIVE_ROUTES,
-                                  *AGENCY_ROUTES):
+                                  *AGENCY_ROUTES, *REPORT_ROUTES):
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
