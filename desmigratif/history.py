@@ -44,6 +44,7 @@ TRACKED = {
     "villages.pillaractivity": Tracked("villages.selectors.pillar_activity_list",
                                        "desmigratif_village.village_id"),
     "migrants.migrantworker": Tracked("migrants.selectors.migrant_list", "village_id", person_record=True),
+    "migrants.placement": Tracked("migrants.selectors.placement_list", "migrant.village_id", person_record=True),
     "cooperatives.cooperative": Tracked("cooperatives.selectors.cooperative_list",
                                         "desmigratif_village.village_id"),
     "agencies.engagement": Tracked("agencies.selectors.engagement_list", "area_code"),

@@ -93,7 +93,11 @@ class MigrantWorkerFindView(ScopedMixin, View):
 
     selector = selectors.migrant_list
     person_records = True
-    http_method_names = ["post"]
+    http_method_names = ["get", "post"]
+
+    def get(self, request, *args, **kwargs):
+        # an address typed or bookmarked by hand: the search box is on the list
+        return HttpResponseRedirect(reverse("migrants:migrantworker_list"))
 
     def post(self, request, *args, **kwargs):
         nik = nik_compact(request.POST.get("nik", ""))

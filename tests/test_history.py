@@ -75,3 +75,15 @@ def test_history_survives_deletion_within_the_area(client):
     assert page.context["rows"][0]["kind"] in ("Dihapus", "Deleted")
     client.force_login(User.objects.get(username="indramayu"))
     assert client.get(history).status_code == 404
+
+
+def test_a_placements_history_shows_who_recorded_the_departure_and_the_return(client):
+    from migrants.models import Placement
+
+    placement = Placement.objects.filter(migrant__village__code__startswith="32.09.", return_date__isnull=False
+                                         ).first()
+    client.force_login(User.objects.get(username="cirebon"))
+    response = client.get(reverse("record_history", args=["migrants.placement", placement.pk]))
+    assert response.status_code == 200
+    client.force_login(User.objects.get(username="indramayu"))
+    assert client.get(reverse("record_history", args=["migrants.placement", placement.pk])).status_code == 404

@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from regions.filters import YEAR_RANGE
+
 from .choices import ActivityKind, DesmigratifStatus, FundingSource, Pillar
 from .models import DesmigratifVillage, PillarActivity
 
@@ -27,7 +29,7 @@ class DesmigratifVillageFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"),
                                   help_text=_("Village name or code, decree number"))
     area = AreaCodeFilter(village_path="village")
-    year_designated = django_filters.RangeFilter(label=_("Year designated"))
+    year_designated = django_filters.RangeFilter(label=_("Year designated"), widget=YEAR_RANGE)
     funding_source = django_filters.MultipleChoiceFilter(choices=FundingSource.choices, label=_("Funding source"))
     status = django_filters.MultipleChoiceFilter(choices=DesmigratifStatus.choices, label=_("Status"))
     is_desa_migran_emas = django_filters.BooleanFilter(label=_("Desa Migran Emas label"))
