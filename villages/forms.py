@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext as _
 
 from accounts.forms import PortalFormMixin
 from regions.forms import VillageField
@@ -21,6 +22,16 @@ class DesmigratifVillageForm(PortalFormMixin, forms.ModelForm):
         field = self.fields["village"]
         self.fields["village"] = VillageField(user=self.user, label=field.label, help_text=field.help_text)
         self.fields["village"].widget.attrs["class"] = "form-control"
+
+    def clean_village(self):
+        village = self.cleaned_data["village"]
+        designated = (DesmigratifVillage.objects.filter(village=village).exclude(pk=self.instance.pk)
+                      .values_list("year_designated", flat=True).first()) if village else None
+        if designated is not None:
+            raise forms.ValidationError(
+                _("%(village)s is already in the program (designated in %(year)s).") % {
+                    "village": f"{village.code} {village.name}", "year": designated})
+        return village
 
 
 class FieldOfficerForm(PortalFormMixin, forms.ModelForm):

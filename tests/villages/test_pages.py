@@ -120,6 +120,12 @@ def test_add_outside_the_area_or_with_bad_values_writes_nothing(client, free_cir
         "village": "not a code", "year_designated": 2023, "funding_source": "apbd", "status": "active",
         "is_desmigratif": "on"})
     assert "village" in response.context["form"].errors
+    in_program = DesmigratifVillage.objects.filter(village__code__startswith="32.09.").first()
+    response = client.post(reverse("villages:desmigratifvillage_add"), {
+        "village": in_program.village_id, "year_designated": 2023, "funding_source": "apbd", "status": "active",
+        "is_desmigratif": "on"})
+    message = response.context["form"].errors["village"][0]
+    assert in_program.village_id in message and str(in_program.year_designated) in message
     assert DesmigratifVillage.objects.count() == before
 
 
