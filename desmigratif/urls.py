@@ -27,3 +27,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
 ]
+
+handler404 = "desmigratif.views.page_not_found"

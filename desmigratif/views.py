@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from dashboards.selectors import area_home
@@ -40,3 +42,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """The landing page is the dashboard of the user's own area (the country for ministry staff)."""
     return DashboardView.as_view()(request, code=area_home(request.user))
+
+
+def page_not_found(request: HttpRequest, exception) -> HttpResponse:
+    """A 404 in the API's own shape under /api/ (JSON, like its other errors); the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(_("Not found."))}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -67,3 +67,17 @@ def test_the_root_schema_and_docs_are_open_to_anyone():
     assert schema.status_code == 200 and b"openapi" in schema.content
     docs = client.get(reverse("api:docs"))
     assert docs.status_code == 200 and b"swagger-ui" in docs.content.lower()
+
+
+def test_an_unknown_api_address_answers_json_404(settings):
+    settings.DEBUG = False
+    response = APIClient().get("/api/v1/migrant-workers/1.5/")
+    assert response.status_code == 404 and response.json()["detail"]
+
+
+def test_every_operation_documents_its_error_responses():
+    schema = APIClient().get(reverse("api:schema"), {"format": "json"}).json()
+    assert "Error" in schema["components"]["schemas"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert {"400", "401", "403", "404"} <= set(operation["responses"]), f"{method} {path}"
