@@ -1,2 +1,7 @@
 """The cooperatives endpoints under /api/v1/: (prefix, viewset, basename), registered by desmigratif.api.urls."""
-ROUTES: list[tuple[str, type, str]] = []
+from .views import CooperativeViewSet, CooperativeYearlyFigureViewSet
+
+ROUTES = [
+    ("cooperatives", CooperativeViewSet, "cooperative"),
+    ("cooperative-figures", CooperativeYearlyFigureViewSet, "cooperativeyearlyfigure"),
+]

@@ -1,10 +1,12 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.permissions import mask_middle, mask_nik, mask_phone, sees_personal_data
 from regions.models import Village
 
+from ..choices import ReturnReason, Stage
 from ..models import MigrantWorker, Placement, Reintegration
-from ..services import EDITABLE_FIELDS
+from ..services import EDITABLE_FIELDS, PLACEMENT_EDITABLE_FIELDS
 
 
 class PlacementSerializer(serializers.ModelSerializer):
@@ -59,3 +61,82 @@ class MigrantWorkerDetailSerializer(MigrantWorkerSerializer):
 
     class Meta(MigrantWorkerSerializer.Meta):
         fields = [*MigrantWorkerSerializer.Meta.fields, "placements", "reintegration"]
+
+
+# --- the stage actions' input ------------------------------------------------------------------------
+
+# The stages a PMI moves to by the ``stage`` action; ``abroad`` and ``returned`` carry a placement and
+# have the ``depart`` and ``return`` actions.
+STAGE_ACTION_STAGES = (Stage.REGISTERED, Stage.VERIFIED, Stage.IN_TRAINING, Stage.READY)
+
+
+class StageChangeSerializer(serializers.Serializer):
+    to_stage = serializers.ChoiceField(
+        choices=[(stage.value, stage.label) for stage in STAGE_ACTION_STAGES],
+        help_text=_("The next stage: registered → verified → in_training → ready (in_training may be skipped); "
+                    "a returned PMI goes back to registered."))
+    on = serializers.DateField(required=False, help_text=_("The date of the change (YYYY-MM-DD); today if left "
+                                                           "out. Not in the future, not before the last change."))
+
+
+class DepartureSerializer(serializers.ModelSerializer):
+    """The placement a PMI who is ready leaves with; the PMI's stage becomes ``abroad``."""
+
+    class Meta:
+        model = Placement
+        fields = ["destination_country", "sector", "job", "scheme", "p3mi_name", "departure_date",
+                  "contract_end_date"]
+        extra_kwargs = {"departure_date": {"help_text": _("Not in the future, not before the last change of "
+                                                          "stage.")},
+                        "p3mi_name": {"help_text": _("Required for a P to P placement.")}}
+
+
+class ReturnSerializer(serializers.ModelSerializer):
+    """The return that closes the PMI's open placement; the PMI's stage becomes ``returned``."""
+
+    class Meta:
+        model = Placement
+        fields = ["return_date", "return_reason"]
+        extra_kwargs = {"return_date": {"required": True, "allow_null": False,
+                                        "help_text": _("Not in the future, not before the departure.")},
+                        "return_reason": {"required": True, "allow_blank": False}}
+
+
+class ReintegrationInputSerializer(serializers.ModelSerializer):
+    """What a returned PMI has done since coming home; fields left out keep their recorded value."""
+
+    class Meta:
+        model = Reintegration
+        fields = ReintegrationSerializer.Meta.fields
+        extra_kwargs = {name: {"required": False} for name in ReintegrationSerializer.Meta.fields}
+
+
+# --- placements ------------------------------------------------------------------------------------
+
+
+class PlacementRecordSerializer(PlacementSerializer):
+    """A placement with its PMI, as the ``placements`` endpoint lists it. The PMI's NIK comes masked to
+    users who do not serve the person's area. Only the employment details are edited here: the departure
+    and the return are the PMI's stage actions."""
+
+    migrant = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("The PMI's record id."))
+    migrant_nik = serializers.CharField(source="migrant.nik", read_only=True,
+                                        help_text=_("NIK (masked for readers outside the area)"))
+    migrant_name = serializers.CharField(source="migrant.name", read_only=True)
+    village = serializers.CharField(source="migrant.village_id", read_only=True,
+                                    help_text=_("Village of origin of the PMI"))
+    village_name = serializers.CharField(source="migrant.village.name", read_only=True)
+    # declared: as a read-only model field it would lose the blank choice a placement abroad has
+    return_reason = serializers.ChoiceField(choices=ReturnReason.choices, allow_blank=True, read_only=True,
+                                            help_text=_("Empty while the PMI is abroad"))
+
+    class Meta(PlacementSerializer.Meta):
+        fields = [*PlacementSerializer.Meta.fields, "migrant", "migrant_nik", "migrant_name", "village",
+                  "village_name", "created_at", "updated_at"]
+        read_only_fields = [name for name in fields if name not in PLACEMENT_EDITABLE_FIELDS]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not sees_personal_data(self.context["user"], instance.migrant.village_id):
+            data["migrant_nik"] = mask_nik(instance.migrant.nik)
+        return data

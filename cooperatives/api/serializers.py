@@ -1,0 +1,74 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from villages.models import DesmigratifVillage
+
+from ..models import Cooperative, CooperativeYearlyFigure
+from ..selectors import cooperative_list
+
+
+class CooperativeYearlyFigureSerializer(serializers.ModelSerializer):
+    """One book year's figures of a cooperative (amounts in rupiah, whole numbers)."""
+
+    cooperative = serializers.PrimaryKeyRelatedField(
+        queryset=Cooperative.objects.none(),  # replaced by the user's cooperatives in get_fields()
+        help_text=_("The cooperative's id"))
+    cooperative_name = serializers.CharField(source="cooperative.name", read_only=True)
+    village = serializers.CharField(source="cooperative.desmigratif_village.village_id", read_only=True,
+                                    help_text=_("Village code of the cooperative"))
+
+    class Meta:
+        model = CooperativeYearlyFigure
+        fields = ["id", "cooperative", "cooperative_name", "village", "year", "members", "members_returned_pmi",
+                  "capital", "assets", "revenue", "shu"]
+        # the services' full_clean() checks "once a year" and says so in the model's own words
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # another area's cooperative does not exist for the user, as on the pages
+        fields["cooperative"].queryset = cooperative_list(user=self.context.get("user"))
+        return fields
+
+
+class NestedYearlyFigureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CooperativeYearlyFigure
+        fields = ["id", "year", "members", "members_returned_pmi", "capital", "assets", "revenue", "shu"]
+        read_only_fields = fields
+
+
+class ProgramVillageField(serializers.SlugRelatedField):
+    """A Desmigratif village given by its official village code."""
+
+    default_error_messages = {
+        "does_not_exist": _("Village {value} is not a Desmigratif program village."),
+        "invalid": _("Give a village code, e.g. 32.09.07.2002."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="village_id", queryset=DesmigratifVillage.objects.all(), **kwargs)
+
+
+class CooperativeSerializer(serializers.ModelSerializer):
+    """A cooperative or BUMDes unit of a Desmigratif village. Members are not shown here: they are
+    persons, read on the portal's cooperative page."""
+
+    village = ProgramVillageField(source="desmigratif_village",
+                                  help_text=_("Code of the Desmigratif village, e.g. 32.09.07.2002"))
+    village_name = serializers.CharField(source="desmigratif_village.village.name", read_only=True)
+
+    class Meta:
+        model = Cooperative
+        fields = ["id", "village", "village_name", "name", "kind", "business_type", "year_founded",
+                  "legal_entity_number", "is_active", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+        # the services' full_clean() checks the unique name and legal entity number with the model's messages
+        validators = []
+
+
+class CooperativeDetailSerializer(CooperativeSerializer):
+    yearly_figures = NestedYearlyFigureSerializer(many=True, read_only=True)
+
+    class Meta(CooperativeSerializer.Meta):
+        fields = [*CooperativeSerializer.Meta.fields, "yearly_figures"]
