@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from regions.filters import YEAR_RANGE
+from regions.filters import YearRangeFilter
 from villages.choices import Pillar
 
 from .choices import AgencyKind, EngagementKind, EngagementLevel
@@ -62,7 +62,7 @@ class EngagementFilterSet(django_filters.FilterSet):
     level = django_filters.MultipleChoiceFilter(choices=EngagementLevel.choices, label=_("Level"))
     pillar = django_filters.MultipleChoiceFilter(choices=Pillar.choices, label=_("Pillar"))
     kind = django_filters.MultipleChoiceFilter(choices=EngagementKind.choices, label=_("Kind"))
-    year = django_filters.RangeFilter(label=_("Year"), widget=YEAR_RANGE)
+    year = YearRangeFilter(label=_("Year"))
     area = EngagementAreaFilter()
     o = django_filters.OrderingFilter(
         fields=(("year", "year"), ("agency__acronym", "agency"), ("pillar", "pillar"), ("budget", "budget")),

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from regions.filters import YEAR_RANGE
+from regions.filters import YearRangeFilter
 from villages.filtersets import AreaCodeFilter
 
 from .choices import BusinessType, CooperativeKind
@@ -16,7 +16,7 @@ class CooperativeFilterSet(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=CooperativeKind.choices, label=_("Kind"))
     business_type = django_filters.MultipleChoiceFilter(choices=BusinessType.choices, label=_("Business type"))
     is_active = django_filters.BooleanFilter(label=_("Active"))
-    year_founded = django_filters.RangeFilter(label=_("Year founded"), widget=YEAR_RANGE)
+    year_founded = YearRangeFilter(label=_("Year founded"))
     o = django_filters.OrderingFilter(
         fields=(("name", "name"), ("desmigratif_village__village__code", "village"),
                 ("year_founded", "year_founded"), ("business_type", "business_type")),

@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import UNMASKED_ROLES, role_of
+from regions.filters import YearFilter, YearRangeFilter
 from villages.filtersets import AreaCodeFilter
 
 from .choices import Country, Gender, PlacementScheme, ReturnReason, Sector, Stage
@@ -74,7 +75,7 @@ class MigrantWorkerFilterSet(NikSearchFormMixin, django_filters.FilterSet):
     registered_on = django_filters.DateFromToRangeFilter(
         label=_("Registered between"),
         widget=django_filters.widgets.RangeWidget(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}))
-    registered_year = django_filters.NumberFilter(field_name="registered_on", lookup_expr="year",
+    registered_year = YearFilter(field_name="registered_on", lookup_expr="year",
                                                   label=_("Year registered"))
     o = django_filters.OrderingFilter(
         fields=(("name", "name"), ("registered_on", "registered"), ("stage_changed_on", "stage_changed"),
@@ -106,15 +107,11 @@ class PlacementFilterSet(NikSearchFormMixin, django_filters.FilterSet):
                                                               label=_("Destination country"))
     sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("Sector"), empty_label=_("Any"))
     scheme = django_filters.MultipleChoiceFilter(choices=PlacementScheme.choices, label=_("Placement scheme"))
-    departure_year = django_filters.RangeFilter(
-        field_name="departure_date__year", label=_("Year of departure"),
-        widget=django_filters.widgets.RangeWidget(attrs={"placeholder": _("year"), "inputmode": "numeric"}))
+    departure_year = YearRangeFilter(field_name="departure_date__year", label=_("Year of departure"))
     returned = django_filters.BooleanFilter(
         field_name="return_date", lookup_expr="isnull", exclude=True, label=_("Returned"),
         widget=forms.Select(choices=[("", _("Any")), ("true", _("Returned")), ("false", _("Still abroad"))]))
-    return_year = django_filters.RangeFilter(
-        field_name="return_date__year", label=_("Year of return"),
-        widget=django_filters.widgets.RangeWidget(attrs={"placeholder": _("year"), "inputmode": "numeric"}))
+    return_year = YearRangeFilter(field_name="return_date__year", label=_("Year of return"))
     return_reason = django_filters.MultipleChoiceFilter(choices=ReturnReason.choices, label=_("Return reason"))
     o = django_filters.OrderingFilter(
         fields=(("departure_date", "departure"), ("return_date", "return"), ("destination_country", "country"),

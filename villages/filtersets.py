@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from regions.filters import YEAR_RANGE
+from regions.filters import YearFilter, YearRangeFilter
 
 from .choices import ActivityKind, DesmigratifStatus, FundingSource, Pillar
 from .models import DesmigratifVillage, PillarActivity
@@ -29,7 +29,7 @@ class DesmigratifVillageFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"),
                                   help_text=_("Village name or code, decree number"))
     area = AreaCodeFilter(village_path="village")
-    year_designated = django_filters.RangeFilter(label=_("Year designated"), widget=YEAR_RANGE)
+    year_designated = YearRangeFilter(label=_("Year designated"))
     funding_source = django_filters.MultipleChoiceFilter(choices=FundingSource.choices, label=_("Funding source"))
     status = django_filters.MultipleChoiceFilter(choices=DesmigratifStatus.choices, label=_("Status"))
     is_desa_migran_emas = django_filters.BooleanFilter(label=_("Desa Migran Emas label"))
@@ -60,7 +60,7 @@ class PillarActivityFilterSet(django_filters.FilterSet):
     pillar = django_filters.MultipleChoiceFilter(choices=Pillar.choices, label=_("Pillar"))
     kind = django_filters.MultipleChoiceFilter(choices=ActivityKind.choices, label=_("Kind of activity"))
     date = django_filters.DateFromToRangeFilter(label=_("Date"))
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", label=_("Year"))
+    year = YearFilter(field_name="date", lookup_expr="year", label=_("Year"))
     partner_agency = django_filters.CharFilter(field_name="partner_agency__acronym", label=_("Partner agency"))
     o = django_filters.OrderingFilter(
         fields=(("date", "date"), ("title", "title"), ("pillar", "pillar")),

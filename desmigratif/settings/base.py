@@ -210,6 +210,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # choice sets sharing a field name ("kind", "status") get a name of their own in the schema
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyKindEnum": "agencies.choices.AgencyKind",
+        "EngagementKindEnum": "agencies.choices.EngagementKind",
+        "CooperativeKindEnum": "cooperatives.choices.CooperativeKind",
+        "RegencyKindEnum": "regions.choices.RegencyKind",
+        "VillageKindEnum": "regions.choices.VillageKind",
+        "ActivityKindEnum": "villages.choices.ActivityKind",
+        "DesmigratifStatusEnum": "villages.choices.DesmigratifStatus",
+        "ReportStatusEnum": "reports.choices.ReportStatus",
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "desmigratif.api.schema.add_error_responses"],
 }

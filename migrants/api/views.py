@@ -11,9 +11,9 @@ from rest_framework.response import Response
 from desmigratif.api.viewsets import ScopedModelViewSet
 
 from .. import services
+from ..filtersets import MigrantWorkerFilterSet, PlacementFilterSet
 from ..models import Placement, Reintegration
 from ..selectors import migrant_list, placement_list
-from .filtersets import MigrantWorkerApiFilterSet, PlacementApiFilterSet
 from .serializers import (
     DepartureSerializer,
     MigrantWorkerDetailSerializer,
@@ -74,7 +74,7 @@ class MigrantWorkerViewSet(ScopedModelViewSet):
     update_service = _update
     delete_service = services.migrant_delete
     person_records = True
-    filterset_class = MigrantWorkerApiFilterSet
+    filterset_class = MigrantWorkerFilterSet
     serializer_class = MigrantWorkerSerializer
 
     def get_queryset(self):
@@ -169,5 +169,5 @@ class PlacementViewSet(ScopedModelViewSet):
     selector = placement_list
     update_service = _placement_update
     person_records = True
-    filterset_class = PlacementApiFilterSet
+    filterset_class = PlacementFilterSet
     serializer_class = PlacementRecordSerializer

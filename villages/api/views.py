@@ -3,9 +3,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from desmigratif.api.viewsets import ScopedModelViewSet
 
 from .. import services
-from ..filtersets import DesmigratifVillageFilterSet
+from ..filtersets import DesmigratifVillageFilterSet, PillarActivityFilterSet
 from ..selectors import desmigratif_village_detail_list, desmigratif_village_list, pillar_activity_list
-from .filtersets import PillarActivityApiFilterSet
 from .serializers import DesmigratifVillageDetailSerializer, DesmigratifVillageSerializer, PillarActivitySerializer
 
 # The services' signatures are those ScopedModelViewSet calls (the village and the Desmigratif village
@@ -55,5 +54,5 @@ class PillarActivityViewSet(ScopedModelViewSet):
     create_service = services.pillar_activity_create
     update_service = services.pillar_activity_update
     delete_service = services.pillar_activity_delete
-    filterset_class = PillarActivityApiFilterSet
+    filterset_class = PillarActivityFilterSet
     serializer_class = PillarActivitySerializer
