@@ -39,6 +39,7 @@ def test_a_running_report_shows_its_progress_bar_polled_by_htmx(client):
     login(client, "jabar")
     content = client.get(report.get_absolute_url()).content.decode()
     assert 'aria-valuenow="42"' in content and "hx-trigger" in content
+    assert "newer version" not in content and "lebih baru" not in content  # not replaced: still being made
     assert "HX-Refresh" not in client.get(reverse("reports:yearlyreport_progress", args=[report.pk]))
 
 
