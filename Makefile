@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run serve setup demo test lint worker beat migrations-check clean
+.PHONY: run serve setup demo test lint worker beat migrations-check bench clean
 
 # Install into the virtualenv only when the requirements changed since the last install.
 $(VENV)/.installed-runtime: requirements.txt
@@ -42,6 +42,15 @@ worker: $(VENV)/.installed-runtime
 
 beat: $(VENV)/.installed-runtime
 	$(VENV)/bin/celery -A desmigratif beat --loglevel=INFO
+
+## bench: gunicorn + wrk and the timed report, rebuild and imports on PostgreSQL at BENCH_SIZES PMI
+## (default "50000 5000000"; databases desmigratif_bench_<size>, made once); table in bench/results/latest.md
+bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk (Debian package)"; \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq wrk >/dev/null 2>&1 || \
+	  { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	    $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq wrk; }; }
+	$(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
