@@ -98,6 +98,8 @@ class Importer:
         if report.total == 0:
             raise FileRejected(_("The file has a header but no rows of data."))
         report.written = write and not report.problem_count
+        if report.written and state.touched:
+            self.resource.written(villages=state.touched)
         self.progress(report.total, report.total)
         return report
 
@@ -220,7 +222,8 @@ class Importer:
             updates = [r.instance for r in rows if r.action == UPDATE]
             moved_from = resource.villages_of(updates)  # where updated records counted before this write
             resource.write(creates=creates, updates=updates, user=self.user, reason=reason)
-            resource.written(villages=moved_from | resource.villages_of(creates + updates))
+            # the summaries are recounted once, after the last chunk (see _run), not once per chunk
+            state.touched |= moved_from | resource.villages_of(creates + updates)
 
     def clean(self, row: Row, obj) -> None:
         """The model's own rules (fields, choices, lengths, clean()); the bulk checks replace the rest."""

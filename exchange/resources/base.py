@@ -117,6 +117,7 @@ class State:
     prefix: str | None
     today: datetime.date
     villages: dict[str, str | None] = field(default_factory=dict)  # code → official name (None: no such village)
+    touched: set[str] = field(default_factory=set)  # villages whose summaries the written rows change
     extra: dict[str, Any] = field(default_factory=dict)
 
 

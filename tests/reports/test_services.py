@@ -1,6 +1,7 @@
 """Requesting and building reports: versions, one current, one run at a time, failures said plainly."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 from openpyxl import load_workbook
 
 from accounts.models import User
@@ -85,7 +86,7 @@ def test_with_the_broker_down_a_request_says_background_work_is_unavailable(monk
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr("reports.tasks.report_build_task.delay", down)
-    with pytest.raises(services.ReportsUnavailable):
+    with pytest.raises(services.ReportsUnavailable), translation.override("en"):
         services.report_request(user=user("kemnaker"), year=2017, area_code="")
     report = YearlyReport.objects.get(year=2017, area_code="")
     assert report.status == ReportStatus.FAILED and "unavailable" in report.error.lower()
