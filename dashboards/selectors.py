@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,7 @@ from accounts.permissions import UNMASKED_ROLES, code_in_area, role_of
 from accounts.scoping import area_prefix
 from agencies.selectors import engagement_totals
 from cooperatives.selectors import cooperative_figure_totals, cooperative_totals
+from desmigratif.summaries import data_version
 from migrants.choices import PROSPECTIVE_STAGES, Country, PlacementEvent, ReturnReason, Stage
 from migrants.selectors import migrant_stage_totals, placement_totals, reintegration_totals
 from regions.models import District, Province, Regency, Village
@@ -138,10 +140,28 @@ class Dashboard:
         return list(range(self.first_year, self.year + 1))
 
 
+CACHE_SECONDS = 24 * 60 * 60  # the data version (not the time) decides when a figure is stale
+
+
 def dashboard_get(*, user, area: Area, year: int, first_year: int = PROGRAM_START_YEAR) -> Dashboard:
-    """Everything a dashboard shows for ``area`` in ``year`` (series from ``first_year``)."""
-    board = Dashboard(area=area, year=year, first_year=max(PROGRAM_START_YEAR, min(first_year, year)),
-                      hide_small=hides_small_counts(user, area), children=area_children(area))
+    """Everything a dashboard shows for ``area`` in ``year`` (series from ``first_year``).
+
+    Cached under the program data's version: the figures of an area are computed once per change
+    of the records, whoever asks next (the cache key holds everything the figures depend on).
+    """
+    hide_small = hides_small_counts(user, area)
+    first_year = max(PROGRAM_START_YEAR, min(first_year, year))
+    key = f"dashboard:{data_version()}:{area.code}:{year}:{first_year}:{int(hide_small)}"
+    board = cache.get(key)
+    if board is None:
+        board = _dashboard_compute(area=area, year=year, first_year=first_year, hide_small=hide_small)
+        cache.set(key, board, CACHE_SECONDS)
+    return board
+
+
+def _dashboard_compute(*, area: Area, year: int, first_year: int, hide_small: bool) -> Dashboard:
+    board = Dashboard(area=area, year=year, first_year=first_year, hide_small=hide_small,
+                      children=area_children(area))
     children: dict[str, dict] = {code: {"code": code, "name": name} for code, name in board.children.items()}
     board.villages = _villages(board, children)
     board.activities = _activities(board, children)

@@ -15,9 +15,11 @@ village. A recount cannot drift the way increments can, and the same code rebuil
 """
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
@@ -26,6 +28,30 @@ from django.utils.translation import gettext_lazy as _
 REGENCY_CODE_LENGTH = 5  # "32.09"
 CHUNK = 500
 REGENCY_CHUNK = 100  # an OR of prefixes per query; SQLite limits the depth of an expression
+
+
+# --- the program data's version: what cached figures are keyed on --------------------------------------
+
+DATA_VERSION_KEY = "program-data:version"
+
+
+def data_version() -> str:
+    """A token that changes whenever the program's records change (see ``data_changed``).
+
+    Dashboards and statistics cache their figures under it, so a cached figure is never older than
+    the last committed write. Without a shared cache (no Redis, or Redis down) every call may give a
+    new token: nothing is reused, nothing is stale.
+    """
+    version = cache.get(DATA_VERSION_KEY)
+    if version is None:
+        cache.add(DATA_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(DATA_VERSION_KEY) or uuid.uuid4().hex
+    return version
+
+
+def data_changed() -> None:
+    """The program's records changed: a new version once the transaction commits."""
+    transaction.on_commit(lambda: cache.set(DATA_VERSION_KEY, uuid.uuid4().hex, None))
 
 
 class SummaryLevel(models.TextChoices):
@@ -74,6 +100,7 @@ class Summary:
 
     def refresh(self, *, villages: Iterable[str] | None = None) -> None:
         """Recount the village rows of ``villages`` (None: all) and the rows of their regencies."""
+        data_changed()
         with transaction.atomic():
             if villages is None:
                 self.model.objects.all().delete()

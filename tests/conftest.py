@@ -14,3 +14,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         regions_load()
         demo_load()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: cached figures and throttle counts of one test's data must
+    not reach another (a test's writes are rolled back, and with them the commit that would change the
+    data version)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

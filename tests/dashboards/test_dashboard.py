@@ -178,3 +178,20 @@ def test_the_areas_table_links_each_area_its_lists_and_its_dashboard(client):
     listed = client.get(cirebon["villages_url"])
     assert listed.status_code == 200 and listed.context["paginator"].count == 40
     assert cirebon["pmi_url"] == reverse("migrants:migrantworker_list") + "?area=32.09"
+
+
+def test_cached_figures_follow_every_committed_write(client, django_capture_on_commit_callbacks):
+    from migrants.nik import nik_for
+    from migrants.services import migrant_register
+
+    login(client, "cirebon")
+    first = client.get(reverse("dashboards:area", args=["32.09"])).context["board"].migrants["total"]
+    assert client.get(reverse("dashboards:area", args=["32.09"])).context["board"].migrants["total"] == first
+    import datetime
+
+    with django_capture_on_commit_callbacks(execute=True):
+        migrant_register(user=User.objects.get(username="cirebon"), name="Uji Cache", gender="F",
+                         birth_date=datetime.date(1994, 2, 3), village_id="32.09.07.2002",
+                         nik=nik_for(district_code="32.09.07", birth_date=datetime.date(1994, 2, 3), female=True,
+                                     serial=7123))
+    assert client.get(reverse("dashboards:area", args=["32.09"])).context["board"].migrants["total"] == first + 1
