@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from regions.filters import YearRangeFilter
+from regions.filters import ChoicesFilter, YearRangeFilter
 from villages.choices import Pillar
 
 from .choices import AgencyKind, EngagementKind, EngagementLevel
@@ -12,7 +12,7 @@ from .models import Agency, Engagement
 
 class AgencyFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"), help_text=_("Acronym or name"))
-    kind = django_filters.MultipleChoiceFilter(choices=AgencyKind.choices, label=_("Kind"))
+    kind = ChoicesFilter(choices=AgencyKind.choices, label=_("Kind"))
     current = django_filters.BooleanFilter(method="filter_current", label=_("Valid today"))
     o = django_filters.OrderingFilter(
         fields=(("acronym", "acronym"), ("name", "name"), ("kind", "kind"), ("valid_from", "valid_from")),
@@ -59,9 +59,9 @@ class EngagementFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="description", lookup_expr="icontains", label=_("Search"),
                                   help_text=_("Words of the description"))
     agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.order_by("acronym"), label=_("Agency"))
-    level = django_filters.MultipleChoiceFilter(choices=EngagementLevel.choices, label=_("Level"))
-    pillar = django_filters.MultipleChoiceFilter(choices=Pillar.choices, label=_("Pillar"))
-    kind = django_filters.MultipleChoiceFilter(choices=EngagementKind.choices, label=_("Kind"))
+    level = ChoicesFilter(choices=EngagementLevel.choices, label=_("Level"))
+    pillar = ChoicesFilter(choices=Pillar.choices, label=_("Pillar"))
+    kind = ChoicesFilter(choices=EngagementKind.choices, label=_("Kind"))
     year = YearRangeFilter(label=_("Year"))
     area = EngagementAreaFilter()
     o = django_filters.OrderingFilter(

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from regions.filters import YearRangeFilter
+from regions.filters import ChoicesFilter, YearRangeFilter
 from villages.filtersets import AreaCodeFilter
 
 from .choices import BusinessType, CooperativeKind
@@ -13,8 +13,8 @@ class CooperativeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"),
                                   help_text=_("Name or legal entity number"))
     area = AreaCodeFilter(village_path="desmigratif_village__village")
-    kind = django_filters.MultipleChoiceFilter(choices=CooperativeKind.choices, label=_("Kind"))
-    business_type = django_filters.MultipleChoiceFilter(choices=BusinessType.choices, label=_("Business type"))
+    kind = ChoicesFilter(choices=CooperativeKind.choices, label=_("Kind"))
+    business_type = ChoicesFilter(choices=BusinessType.choices, label=_("Business type"))
     is_active = django_filters.BooleanFilter(label=_("Active"))
     year_founded = YearRangeFilter(label=_("Year founded"))
     o = django_filters.OrderingFilter(

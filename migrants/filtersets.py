@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import UNMASKED_ROLES, role_of
-from regions.filters import YearFilter, YearRangeFilter
+from regions.filters import ChoicesFilter, YearFilter, YearRangeFilter
 from villages.filtersets import AreaCodeFilter
 
 from .choices import Country, Gender, PlacementScheme, ReturnReason, Sector, Stage
@@ -65,12 +65,12 @@ class NikSearchFilter(django_filters.CharFilter):
 class MigrantWorkerFilterSet(NikSearchFormMixin, django_filters.FilterSet):
     q = NikSearchFilter(help_text=_("Name, or the first digits of the NIK"))
     area = AreaCodeFilter(village_path="village")
-    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"))
+    stage = ChoicesFilter(choices=Stage.choices, label=_("Stage"))
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("Gender"), empty_label=_("Any"))
     nik_needs_verification = django_filters.BooleanFilter(
         label=_("NIK needs verification"),
         widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]))
-    destination_country = django_filters.MultipleChoiceFilter(
+    destination_country = ChoicesFilter(
         choices=Country.choices, method="filter_destination", label=_("Destination (any placement)"))
     registered_on = django_filters.DateFromToRangeFilter(
         label=_("Registered between"),
@@ -103,16 +103,16 @@ class PlacementFilterSet(NikSearchFormMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"),
                                   help_text=_("Name of the PMI, first digits of the NIK, P3MI or job"))
     area = AreaCodeFilter(village_path="migrant__village")
-    destination_country = django_filters.MultipleChoiceFilter(choices=Country.choices,
+    destination_country = ChoicesFilter(choices=Country.choices,
                                                               label=_("Destination country"))
     sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("Sector"), empty_label=_("Any"))
-    scheme = django_filters.MultipleChoiceFilter(choices=PlacementScheme.choices, label=_("Placement scheme"))
+    scheme = ChoicesFilter(choices=PlacementScheme.choices, label=_("Placement scheme"))
     departure_year = YearRangeFilter(field_name="departure_date__year", label=_("Year of departure"))
     returned = django_filters.BooleanFilter(
         field_name="return_date", lookup_expr="isnull", exclude=True, label=_("Returned"),
         widget=forms.Select(choices=[("", _("Any")), ("true", _("Returned")), ("false", _("Still abroad"))]))
     return_year = YearRangeFilter(field_name="return_date__year", label=_("Year of return"))
-    return_reason = django_filters.MultipleChoiceFilter(choices=ReturnReason.choices, label=_("Return reason"))
+    return_reason = ChoicesFilter(choices=ReturnReason.choices, label=_("Return reason"))
     o = django_filters.OrderingFilter(
         fields=(("departure_date", "departure"), ("return_date", "return"), ("destination_country", "country"),
                 ("migrant__name", "name")),

@@ -56,6 +56,9 @@ class MigrantWorker(models.Model):
         indexes = [
             models.Index(fields=["village", "stage"]),
             models.Index(fields=["stage"]),
+            # the list's order (name, id): a page of 50 is read in order instead of sorting millions
+            models.Index(fields=["name", "id"], name="migrant_name_order"),
+            models.Index(fields=["stage", "name", "id"], name="migrant_stage_name_order"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(nik__regex=r"^[0-9]{16}$"), name="migrant_nik_16_digits",

@@ -41,3 +41,15 @@ class YearRangeFilter(django_filters.RangeFilter):
     """A span of years (``?<name>_min=2019&<name>_max=2022``), each end a calendar year."""
 
     field_class = YearRangeField
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    """One or more values of a column of the record itself (``?stage=abroad&stage=returned``).
+
+    No DISTINCT: a filter on the record's own column cannot repeat a row, and DISTINCT over every
+    column of millions of PMI would cost more than the whole query.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)

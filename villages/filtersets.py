@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from regions.filters import YearFilter, YearRangeFilter
+from regions.filters import ChoicesFilter, YearFilter, YearRangeFilter
 
 from .choices import ActivityKind, DesmigratifStatus, FundingSource, Pillar
 from .models import DesmigratifVillage, PillarActivity
@@ -30,8 +30,8 @@ class DesmigratifVillageFilterSet(django_filters.FilterSet):
                                   help_text=_("Village name or code, decree number"))
     area = AreaCodeFilter(village_path="village")
     year_designated = YearRangeFilter(label=_("Year designated"))
-    funding_source = django_filters.MultipleChoiceFilter(choices=FundingSource.choices, label=_("Funding source"))
-    status = django_filters.MultipleChoiceFilter(choices=DesmigratifStatus.choices, label=_("Status"))
+    funding_source = ChoicesFilter(choices=FundingSource.choices, label=_("Funding source"))
+    status = ChoicesFilter(choices=DesmigratifStatus.choices, label=_("Status"))
     is_desa_migran_emas = django_filters.BooleanFilter(label=_("Desa Migran Emas label"))
     o = django_filters.OrderingFilter(
         fields=(("village__code", "code"), ("village__name", "name"), ("year_designated", "year"),
@@ -57,8 +57,8 @@ class DesmigratifVillageFilterSet(django_filters.FilterSet):
 class PillarActivityFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
     area = AreaCodeFilter(village_path="desmigratif_village__village")
-    pillar = django_filters.MultipleChoiceFilter(choices=Pillar.choices, label=_("Pillar"))
-    kind = django_filters.MultipleChoiceFilter(choices=ActivityKind.choices, label=_("Kind of activity"))
+    pillar = ChoicesFilter(choices=Pillar.choices, label=_("Pillar"))
+    kind = ChoicesFilter(choices=ActivityKind.choices, label=_("Kind of activity"))
     date = django_filters.DateFromToRangeFilter(label=_("Date"))
     year = YearFilter(field_name="date", lookup_expr="year", label=_("Year"))
     partner_agency = django_filters.CharFilter(field_name="partner_agency__acronym", label=_("Partner agency"))
