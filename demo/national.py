@@ -12,9 +12,9 @@ the next is made. The PMI, the bulk of the work, are made in slices of 100,000 b
 processes (one per core), each slice with its own random stream, ids and NIK serials, so the
 result does not depend on how many processes made it. The secondary indexes and foreign keys
 of the PMI tables are dropped for the COPY and built again after it, and the summary tables are
-filled by INSERT ... SELECT inside the database. On other databases (SQLite, the embedded
-default) the same tuples go through ``executemany`` and the summaries through their own
-``refresh()``: fine for the small sizes of tests.
+recounted by their own ``refresh()`` (INSERT ... SELECT inside the database). On other databases
+(SQLite, the embedded default) the same tuples go through ``executemany``: fine for the small sizes
+of tests.
 
 Rows carry explicit ids (from 1; placements, reintegrations and PMI memberships derive theirs
 from the PMI's id), so that children point at parents without reading ids back; the sequences
@@ -56,7 +56,6 @@ from agencies.models import Agency, Engagement
 from cooperatives.choices import CooperativeKind
 from cooperatives.models import Cooperative, CooperativeMember, CooperativeSummary, CooperativeYearlyFigure
 from dashboards.tasks import SUMMARIES
-from desmigratif.summaries import REGENCY_CODE_LENGTH, Summary, SummaryLevel
 from migrants.choices import Gender, PlacementScheme, ReturnReason, Sector, Stage
 from migrants.models import (
     MigrantStageSummary,
@@ -412,10 +411,7 @@ def national_generate(*, migrants: int = DEFAULT_MIGRANTS, seed: int = data.DEFA
         for summary in SUMMARIES:
             with step(f"summary {summary.model.__name__}"):
                 progress.start(f"summary {summary.model._meta.model_name}", 1)
-                if postgres:
-                    _summary_rebuild_in_database(summary)
-                else:
-                    summary.refresh()
+                summary.refresh()  # a full recount, inside the database (desmigratif.summaries)
                 progress.finish()
         for model in SUMMARY_MODELS:
             result.rows[model._meta.db_table] = model.objects.count()
@@ -453,49 +449,6 @@ def _deferred_checks_now() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
-def _summary_rebuild_in_database(summary: Summary) -> None:
-    """What ``summary.refresh()`` does, as INSERT ... SELECT inside PostgreSQL.
-
-    ``Summary.refresh()`` fetches the grouped counts and writes them back through the ORM: at 5 M
-    PMI that is millions of summary rows through Python, minutes. Here the same grouped queries,
-    compiled from the same ``Source`` definitions, feed the table directly; the regency rows are
-    added up from the village rows as ``_roll_up`` does. The smoke test compares the result with
-    a recount by ``Summary.refresh()``.
-    """
-    model = summary.model
-    table = connection.ops.quote_name(model._meta.db_table)
-    quote = connection.ops.quote_name
-
-    def column(name: str) -> str:
-        return quote(model._meta.get_field(name).column)
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")
-        for source in summary.sources:
-            aliases = {f"_{name}": models.F(expr) if isinstance(expr, str) else expr
-                       for name, expr in source.dimensions.items()}
-            grouped = (source.queryset().order_by().annotate(_area=models.F(source.village), **aliases)
-                       .values("_area", *aliases)
-                       .annotate(**{f"_{name}": expr for name, expr in source.measures.items()}))
-            sql, params = grouped.query.sql_with_params()
-            names = [*source.constants, *source.dimensions, *source.measures]
-            selected = [*(["%s"] * len(source.constants)),
-                        *(f"grouped.{quote(f'_{name}')}" for name in (*source.dimensions, *source.measures))]
-            cursor.execute(
-                f"INSERT INTO {table} ({column('level')}, {column('area_code')}, "
-                f"{', '.join(column(name) for name in names)}) "
-                f"SELECT %s, grouped.{quote('_area')}, {', '.join(selected)} FROM ({sql}) AS grouped",
-                [SummaryLevel.VILLAGE.value, *source.constants.values(), *params])
-        dimensions = [column(name) for name in summary.dimensions]
-        measures = [column(name) for name in summary.measures]
-        cursor.execute(
-            f"INSERT INTO {table} ({column('level')}, {column('area_code')}, {', '.join(dimensions + measures)}) "
-            f"SELECT %s, SUBSTRING({column('area_code')} FROM 1 FOR {REGENCY_CODE_LENGTH}), {', '.join(dimensions)}, "
-            f"{', '.join(f'SUM({name})' for name in measures)} FROM {table} WHERE {column('level')} = %s "
-            f"GROUP BY 2, {', '.join(dimensions)}",
-            [SummaryLevel.REGENCY.value, SummaryLevel.VILLAGE.value])
 
 
 def _program_models() -> list[type[models.Model]]:
