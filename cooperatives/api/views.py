@@ -26,14 +26,8 @@ class CooperativeViewSet(ScopedModelViewSet):
     delete_service = services.cooperative_delete
     filterset_class = CooperativeFilterSet
     serializer_class = CooperativeSerializer
-
-    def get_queryset(self):
-        if self.action == "retrieve":
-            return cooperative_detail_list(user=self.request.user)
-        return super().get_queryset()
-
-    def get_serializer_class(self):
-        return CooperativeDetailSerializer if self.action == "retrieve" else CooperativeSerializer
+    detail_selector = cooperative_detail_list
+    detail_serializer_class = CooperativeDetailSerializer
 
 
 @extend_schema_view(

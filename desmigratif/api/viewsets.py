@@ -14,6 +14,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     """
 
     selector: Callable | None = None
+    detail_selector: Callable | None = None  # what one record's page reads, when it reads more than the list
+    detail_serializer_class = None
     create_service: Callable | None = None
     update_service: Callable | None = None
     delete_service: Callable | None = None
@@ -21,7 +23,14 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return type(self).selector(user=self.request.user)
+        selector = type(self).detail_selector if self.action == "retrieve" and type(self).detail_selector \
+            else type(self).selector
+        return selector(user=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "retrieve" and self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return super().get_serializer_class()
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "user": self.request.user}

@@ -8,12 +8,13 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from desmigratif.api.pagination import SummaryCountPagination
 from desmigratif.api.viewsets import ScopedModelViewSet
 
 from .. import services
 from ..filtersets import MigrantWorkerFilterSet, PlacementFilterSet
 from ..models import Placement, Reintegration
-from ..selectors import migrant_list, placement_list
+from ..selectors import migrant_count_from_summary, migrant_list, placement_list
 from .serializers import (
     DepartureSerializer,
     MigrantWorkerDetailSerializer,
@@ -76,6 +77,11 @@ class MigrantWorkerViewSet(ScopedModelViewSet):
     person_records = True
     filterset_class = MigrantWorkerFilterSet
     serializer_class = MigrantWorkerSerializer
+    pagination_class = SummaryCountPagination
+
+    def summary_count(self, request) -> int | None:
+        """The list's total from the stage summary when the filters allow (see migrant_count_from_summary)."""
+        return migrant_count_from_summary(user=request.user, query=request.query_params)
 
     def get_queryset(self):
         queryset = super().get_queryset()

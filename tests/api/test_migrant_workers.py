@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from migrants.models import MigrantWorker
 from migrants.nik import nik_for
 
@@ -68,3 +69,37 @@ def test_filters_of_the_list_page_apply():
     assert rows["count"] == MigrantWorker.objects.filter(village__code__startswith="32.09.", stage="abroad").count()
     assert all(row["stage"] == "abroad" and row["village"].startswith("32.09.") for row in rows["results"])
     assert client.get(reverse("api:migrantworker-list"), {"page_size": 1000}).json()["results"].__len__() <= 100
+
+
+@pytest.mark.parametrize("username, query", [
+    ("kemnaker", {}), ("kemnaker", {"area": "32"}), ("kemnaker", {"area": "32.09", "stage": ["abroad", "returned"]}),
+    ("jabar", {"stage": "registered", "gender": "F"}), ("jabar", {"area": "33"}), ("cirebon", {"area": "32"}),
+    ("cirebon", {"registered_year": "2021", "page_size": "100"}), ("petugas", {}),
+    ("kemnaker", {"area": "32.09.07.2002"}), ("kemnaker", {"area": "32.09", "o": "-name", "page": "2"})])
+def test_the_lists_total_from_the_summary_equals_a_count_of_the_rows(username, query):
+    """Where the filters are ones the stage summary holds, the total comes from it (a province's PMI are not
+    counted row by row at national scale); it must be the count of the rows the list shows."""
+    from django.http import QueryDict
+
+    from migrants.filtersets import MigrantWorkerFilterSet
+    from migrants.selectors import migrant_count_from_summary, migrant_list
+
+    user = User.objects.get(username=username)
+    params = QueryDict(mutable=True)
+    for name, value in query.items():
+        params.setlist(name, value if isinstance(value, list) else [value])
+    known = migrant_count_from_summary(user=user, query=params)
+    assert known is not None
+    assert known == MigrantWorkerFilterSet(params, queryset=migrant_list(user=user)).qs.count()
+    response = token_client(username).get(reverse("api:migrantworker-list"), params)
+    assert response.status_code == 200 and response.json()["count"] == known
+
+
+def test_filters_the_summary_does_not_hold_are_counted_row_by_row():
+    from django.http import QueryDict
+
+    from migrants.selectors import migrant_count_from_summary
+
+    user = User.objects.get(username="kemnaker")
+    for query in ("q=siti", "destination_country=TW", "area=32.0", "nik_needs_verification=true", "stage=nope"):
+        assert migrant_count_from_summary(user=user, query=QueryDict(query)) is None

@@ -29,14 +29,8 @@ class DesmigratifVillageViewSet(ScopedModelViewSet):
     delete_service = services.desmigratif_village_delete
     filterset_class = DesmigratifVillageFilterSet
     serializer_class = DesmigratifVillageSerializer
-
-    def get_queryset(self):
-        if self.action == "retrieve":
-            return desmigratif_village_detail_list(user=self.request.user)
-        return super().get_queryset()
-
-    def get_serializer_class(self):
-        return DesmigratifVillageDetailSerializer if self.action == "retrieve" else DesmigratifVillageSerializer
+    detail_selector = desmigratif_village_detail_list
+    detail_serializer_class = DesmigratifVillageDetailSerializer
 
 
 @extend_schema_view(
