@@ -11,3 +11,7 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # Static files straight from the apps and static/ (production serves the collected, hashed set).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# Tasks run in the test's own process and transaction, on either run of CI (a test that needs a real
+# worker — tests/reports/test_worker.py — turns this off for itself and starts one).
+CELERY_TASK_ALWAYS_EAGER = True

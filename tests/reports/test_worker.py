@@ -40,8 +40,20 @@ def children_of(pid: int) -> list[int]:
     return [int(line) for line in output.split()]
 
 
+@pytest.fixture
+def real_broker():
+    """This test's tasks go to Redis for the worker, not run in the test's process (the test settings'
+    default)."""
+    from desmigratif.celery import app
+
+    eager = app.conf.get("task_always_eager")
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_builds_a_report_and_survives_being_killed_mid_report(tmp_path, settings):
+def test_a_real_worker_builds_a_report_and_survives_being_killed_mid_report(tmp_path, settings, real_broker):
     settings.MEDIA_ROOT = tmp_path
     db = connection.settings_dict
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "desmigratif.settings.test", "MEDIA_ROOT": str(tmp_path),
