@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.throttling import UserRateThrottle
 
 from accounts.models import ApiToken
 from accounts.permissions import can_read_person_records, can_write
@@ -30,3 +31,12 @@ class PortalAccess(BasePermission):
             return False
         may_write = getattr(view, "may_write", None)
         return may_write(user) if may_write is not None else can_write(user)
+
+
+class TokenRateThrottle(UserRateThrottle):
+    """Requests per token (each client system's token has its own budget); per user for the browser."""
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.auth, ApiToken):
+            return self.cache_format % {"scope": self.scope, "ident": f"token-{request.auth.pk}"}
+        return super().get_cache_key(request, view)

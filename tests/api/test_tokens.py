@@ -81,3 +81,23 @@ def test_every_operation_documents_its_error_responses():
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             assert {"400", "401", "403", "404"} <= set(operation["responses"]), f"{method} {path}"
+
+
+def test_each_token_has_its_own_request_budget(settings):
+    from rest_framework.settings import api_settings  # noqa: F401 - rates are read per request below
+    from rest_framework.throttling import SimpleRateThrottle
+
+    rates = {**SimpleRateThrottle.THROTTLE_RATES, "user": "3/minute"}
+    original = SimpleRateThrottle.THROTTLE_RATES
+    SimpleRateThrottle.THROTTLE_RATES = rates
+    try:
+        user = User.objects.get(username="jabar")
+        first, second = (api_token_issue(user=user, name=name)[1] for name in ("sistem A", "sistem B"))
+        a, b = APIClient(), APIClient()
+        a.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+        b.credentials(HTTP_AUTHORIZATION=f"Token {second}")
+        url = reverse("api:migrantworker-list")
+        assert [a.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
+        assert b.get(url).status_code == 200  # the other system's token is not held back
+    finally:
+        SimpleRateThrottle.THROTTLE_RATES = original
