@@ -149,12 +149,10 @@ class Summary:
                 f"GROUP BY SUBSTR({column('area_code')}, 1, {REGENCY_CODE_LENGTH}), {', '.join(dimensions)}",
                 [SummaryLevel.REGENCY.value, SummaryLevel.VILLAGE.value])
 
-    def _count_villages(self, codes: list[str] | None) -> None:
+    def _count_villages(self, codes: list[str]) -> None:
         rows = []
         for source in self.sources:
-            facts = source.queryset()
-            if codes is not None:
-                facts = facts.filter(**{f"{source.village}__in": codes})
+            facts = source.queryset().filter(**{f"{source.village}__in": codes})
             grouped = (facts.order_by().annotate(_area=models.F(source.village), **_aliases(source.dimensions))
                        .values("_area", *[f"_{name}" for name in source.dimensions])
                        .annotate(**{f"_{name}": expr for name, expr in source.measures.items()}))
@@ -167,18 +165,13 @@ class Summary:
                     rows = []
         self.model.objects.bulk_create(rows)
 
-    def _roll_up(self, regencies: list[str] | None) -> None:
-        parts = [None] if regencies is None else list(_chunks(regencies, REGENCY_CHUNK))
-        for part in parts:
-            stale = self.model.objects.filter(level=SummaryLevel.REGENCY)
-            villages = self.model.objects.filter(level=SummaryLevel.VILLAGE)
-            if part is not None:
-                stale = stale.filter(area_code__in=part)
-                within = Q()
-                for regency in part:
-                    within |= Q(area_code__startswith=f"{regency}.")
-                villages = villages.filter(within)
-            stale.delete()
+    def _roll_up(self, regencies: list[str]) -> None:
+        for part in _chunks(regencies, REGENCY_CHUNK):
+            within = Q()
+            for regency in part:
+                within |= Q(area_code__startswith=f"{regency}.")
+            villages = self.model.objects.filter(level=SummaryLevel.VILLAGE).filter(within)
+            self.model.objects.filter(level=SummaryLevel.REGENCY, area_code__in=part).delete()
             grouped = (villages.order_by().annotate(_regency=Substr("area_code", 1, REGENCY_CODE_LENGTH))
                        .values("_regency", *self.dimensions)
                        .annotate(**{f"_{name}": models.Sum(name) for name in self.measures}))

@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -13,14 +12,6 @@ from .base import ApiEndpointCases, token_client
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _unspent_rate_limits():
-    """The API's rate limits count in the cache, which outlives a test: these tests send many requests
-    as the same users, so each starts and ends with the counts cleared (later tests are not throttled)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 ALL_ROLES = ("admin", "kemnaker", "jabar", "cirebon", "indramayu", "petugas", "bpjs")
 

@@ -3,7 +3,6 @@ each goes through its service, so the transitions, dates, area and summaries are
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,14 +14,6 @@ from .base import token_client
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _unspent_rate_limits():
-    """The API's rate limits count in the cache, which outlives a test: these tests send many requests
-    as the same users, so each starts and ends with the counts cleared (later tests are not throttled)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 ACTIONS = ("stage", "depart", "return", "reintegration")
 

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 
@@ -11,14 +10,6 @@ from .base import ApiEndpointCases, token_client
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def _unspent_rate_limits():
-    """The API's rate limits count in the cache, which outlives a test: these tests send many requests
-    as the same users, so each starts and ends with the counts cleared (later tests are not throttled)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class TestPlacements(ApiEndpointCases):
