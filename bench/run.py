@@ -8,7 +8,9 @@ Environment: BENCH_SIZES ("50000 5000000"), BENCH_DATABASE_URL (a base; ``_<size
 BENCH_WORKERS (2), BENCH_IMPORT_ROWS (100000), BENCH_IIE_ROWS (the first rows of the same
 file imported by django-import-export; default 10000, 0 to skip), BENCH_GENERATOR (national|demo; default national
 once ``generate_national`` is in git), BENCH_REDIS_URL (the gunicorn's cache; default db 14 of the local
-Redis when it answers, else the in-process cache).
+Redis when it answers, else the in-process cache), BENCH_ONLY (a part of the run: endpoint keys of
+bench/config.py and/or ``report rebuild import``; /healthz is always measured; the table then goes to
+bench/results/partial.md, never over latest.md).
 """
 from __future__ import annotations
 
@@ -139,6 +141,8 @@ def load_test(url: str, settings: Settings, result: dict, folder: Path) -> None:
     with load.gunicorn(env=child_env(url, **extra), workers=settings.workers, log=folder / "gunicorn.log") as base:
         say(f"gunicorn answers at {base}")
         for endpoint in ENDPOINTS:
+            if not selected(endpoint.key):
+                continue
             try:
                 size = load.preflight(base, endpoint, credentials)
             except load.EndpointFailed as error:
@@ -155,12 +159,20 @@ def load_test(url: str, settings: Settings, result: dict, folder: Path) -> None:
                 f"{figures['rps']:.0f} req/s, {figures['errors']} errors ({size:,} bytes)")
 
 
+def selected(key: str) -> bool:
+    """Whether this run measures ``key`` (an endpoint's key, ``report``, ``rebuild`` or ``import``)."""
+    only = os.environ.get("BENCH_ONLY", "").replace(",", " ").split()
+    return not only or key in only or (key == "healthz")  # the baseline always: the ratios need it
+
+
 def timed_steps(url: str, settings: Settings, result: dict, folder: Path) -> None:
-    say("national yearly report")
-    result["report"] = step(url, "report")
-    say("summary rebuild")
-    result["rebuild"] = step(url, "rebuild")
-    if settings.import_rows:
+    if selected("report"):
+        say("national yearly report")
+        result["report"] = step(url, "report")
+    if selected("rebuild"):
+        say("summary rebuild")
+        result["rebuild"] = step(url, "rebuild")
+    if settings.import_rows and selected("import"):
         path = folder / "pmi.xlsx"
         made = step(url, "import-file", "--file", str(path), "--rows", str(settings.import_rows))
         say(f"import file: {made['rows']:,} rows, {made['bytes'] / 1e6:.1f} MB in {made['seconds']:.0f} s")
@@ -199,11 +211,12 @@ def main() -> int:
     for size in settings.sizes:
         say(f"=== {size:,} PMI ===")
         results["sizes"].append(run_size(size, settings))
-    text = table.write(results, RESULTS / "latest.md")
-    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    name = "partial" if os.environ.get("BENCH_ONLY") else "latest"  # a part of the figures never replaces them all
+    text = table.write(results, RESULTS / f"{name}.md")
+    (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     print()
     print(text)
-    say(f"written to {RESULTS / 'latest.md'}")
+    say(f"written to {RESULTS / f'{name}.md'}")
     return 0
 
 

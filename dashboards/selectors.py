@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import UNMASKED_ROLES, code_in_area, role_of
@@ -148,15 +150,30 @@ def dashboard_get(*, user, area: Area, year: int, first_year: int = PROGRAM_STAR
 
     Cached under the program data's version: the figures of an area are computed once per change
     of the records, whoever asks next (the cache key holds everything the figures depend on).
+    Labels are stored translated, one board per language: a lazy translation costs a fraction of a
+    millisecond to unpickle, and a board holds dozens of them.
     """
     hide_small = hides_small_counts(user, area)
     first_year = max(PROGRAM_START_YEAR, min(first_year, year))
-    key = f"dashboard:{data_version()}:{area.code}:{year}:{first_year}:{int(hide_small)}"
+    key = f"dashboard:{data_version()}:{get_language()}:{area.code}:{year}:{first_year}:{int(hide_small)}"
     board = cache.get(key)
     if board is None:
         board = _dashboard_compute(area=area, year=year, first_year=first_year, hide_small=hide_small)
+        for name in ("villages", "activities", "migrants", "cooperatives", "agencies"):
+            setattr(board, name, _translated(getattr(board, name)))
         cache.set(key, board, CACHE_SECONDS)
     return board
+
+
+def _translated(value):
+    """``value`` with every lazy translation in it turned into the text of the active language."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _translated(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_translated(item) for item in value]
+    return value
 
 
 def _dashboard_compute(*, area: Area, year: int, first_year: int, hide_small: bool) -> Dashboard:

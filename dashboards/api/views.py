@@ -6,11 +6,11 @@ is ``{"area", "year", "start", "small_counts_hidden", "results": [rows], <more t
 ``?format=csv&table=<name>`` gives one table as CSV (``results`` by default).
 
 Polling: each answer carries a strong ETag (a hash of the bytes sent: the summary tables keep no
-change time to derive one from without a scan) and a Last-Modified (when the cache first saw that
-ETag for the address: shared with Redis, per process without it, where an answer that changes and
-changes back can be judged unmodified by If-Modified-Since — If-None-Match is always exact and
-wins when both are sent); either gets a 304 with no body. The figures are still computed (at most
-15 queries); what is saved is the transfer.
+change time to derive one from without a scan) and a Last-Modified (when that ETag was first seen
+for the address); either gets a 304 with no body — If-None-Match is exact and wins when both are
+sent. The answer itself is cached (bytes, ETag, first-seen time) under the program data's version,
+per address, format, language and the caller's role and area: a repeated call costs one round trip
+to the cache and no query. Without a shared cache (no Redis, or Redis down) nothing is reused.
 
 Anonymous callers are refused (401) unless ``API_PUBLIC_STATISTICS`` is on; then they read the
 country, a province or a regency as ministry staff do — small counts hidden — never finer areas.
@@ -18,11 +18,12 @@ country, a province or a regency as ministry staff do — small counts hidden �
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
@@ -37,7 +38,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.choices import Role
+from accounts.permissions import role_of
+from accounts.scoping import area_prefix
 from desmigratif.api.permissions import PortalAccess
+from desmigratif.summaries import DATA_VERSION_KEY, data_version
 from migrants.choices import PlacementEvent
 from villages.choices import Pillar
 
@@ -47,7 +51,7 @@ from .renderers import StatisticsCSVRenderer
 
 PROGRAM_AGENCIES = 16  # "16 collaborating ministries and agencies": the program's own count (DESIGN.md §1)
 PUBLIC_LEVELS = {"national", "province", "regency"}
-LAST_MODIFIED_TTL = 30 * 24 * 60 * 60
+ANSWER_TTL = 30 * 24 * 60 * 60  # an answer's bytes and first-seen time; a new data version replaces them
 
 
 class PublicReader:
@@ -71,17 +75,25 @@ class StatisticsAccess(PortalAccess):
         return super().has_permission(request, view)
 
 
-def _first_seen(key: str, etag: str) -> int:
-    """When this address last changed, as far as the cache knows: the time its current ETag was first
-    seen. A new ETag always gets a later second than the one before, so If-Modified-Since never
-    matches content the client has not got."""
+@dataclass(frozen=True)
+class Answer:
+    """A statistics answer as sent, kept in the cache under the data version it was computed at."""
+
+    version: str
+    content: bytes
+    content_type: str
+    etag: str
+    last_modified: int  # when this address's answer last changed (its ETag first seen), in seconds
+    disposition: str = ""
+
+
+def _last_modified(previous: Answer | None, etag: str) -> int:
+    """The time the answer's ETag was first seen: kept while the bytes stay the same, else now — and always
+    a later second than the answer before, so If-Modified-Since never matches content the client has not got."""
+    if previous is not None and previous.etag == etag:
+        return previous.last_modified
     now = int(datetime.now(UTC).timestamp())
-    known = cache.get(key)
-    if known and known[0] == etag:
-        return known[1]
-    seen = max(now, known[1] + 1) if known else now
-    cache.set(key, (etag, seen), LAST_MODIFIED_TTL)
-    return seen
+    return max(now, previous.last_modified + 1) if previous is not None else now
 
 
 AREA_PARAMETER = OpenApiParameter(
@@ -154,7 +166,48 @@ class StatisticsView(APIView):
         except Http404:
             raise NotFound(_("No area “%(code)s” within yours.") % {"code": code}) from None
 
+    # --- the answer cache ------------------------------------------------------------------------------
+    # An answer depends on the address, the format, the language and who asks — through their role and
+    # area only (scoping and small-count hiding), so callers alike share it — and on the data version.
+    # The version and the answer come in one round trip to the cache; a hit costs no query, no figure.
+
+    def answer_key(self, request) -> str | None:
+        renderer = getattr(request, "accepted_renderer", None)
+        if request.method not in ("GET", "HEAD") or renderer is None or renderer.format not in ("json", "csv"):
+            return None
+        reader = self.reader()
+        scope = "public" if isinstance(reader, PublicReader) else f"{role_of(reader)}|{area_prefix(reader)}"
+        return "statistics-answer:" + hashlib.sha256("|".join((
+            request.get_full_path(), request.accepted_media_type, get_language() or "", scope)).encode()).hexdigest()
+
+    def cached_answer(self, request) -> HttpResponse | None:
+        self.answer_cache_key = self.answer_key(request)
+        self.previous_answer, self.answer_version = None, None
+        if self.answer_cache_key is None:
+            return None
+        found = cache.get_many([DATA_VERSION_KEY, self.answer_cache_key])
+        self.answer_version = found.get(DATA_VERSION_KEY) or data_version()
+        self.previous_answer = found.get(self.answer_cache_key)
+        answer = self.previous_answer
+        if answer is None or answer.version != self.answer_version:
+            return None
+        response = HttpResponse(answer.content, content_type=answer.content_type)
+        if answer.disposition:
+            response["Content-Disposition"] = answer.disposition
+        return self.conditional(request, response, answer.etag, answer.last_modified)
+
+    def conditional(self, request, response, etag: str, last_modified: int):
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified)
+        response["Cache-Control"] = "private, no-cache"
+        patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
+        return get_conditional_response(request._request if hasattr(request, "_request") else request,
+                                        etag=etag, last_modified=last_modified, response=response)
+
     def get(self, request, *args, **kwargs):
+        cached = self.cached_answer(request)
+        if cached is not None:
+            return cached
         query = rows.StatisticsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         table = request.query_params.get("table") or "results"
@@ -174,7 +227,6 @@ class StatisticsView(APIView):
         self.csv_columns = list(self.tables[table]().fields)
         suffix = "" if table == "results" else f"-{table}"
         self.csv_filename = f"desmigratif-{self.key}{suffix}-{area.code or 'nasional'}-{board.year}.csv"
-        self.cache_scope = f"{area.code}|{board.hide_small}"  # what else than the address shapes the answer
         return Response(data)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -189,16 +241,13 @@ class StatisticsView(APIView):
             return response
         response.render()
         etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:40])
-        key = "statistics-last-modified:" + hashlib.sha256("|".join((
-            request.get_full_path(), response.accepted_media_type, get_language() or "",
-            getattr(self, "cache_scope", ""))).encode()).hexdigest()
-        last_modified = _first_seen(key, etag)
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(last_modified)
-        response["Cache-Control"] = "private, no-cache"
-        patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
-        return get_conditional_response(request._request, etag=etag, last_modified=last_modified,
-                                        response=response)
+        last_modified = _last_modified(getattr(self, "previous_answer", None), etag)
+        key, version = getattr(self, "answer_cache_key", None), getattr(self, "answer_version", None)
+        if key is not None and version is not None:
+            cache.set(key, Answer(version=version, content=response.content, content_type=response["Content-Type"],
+                                  etag=etag, last_modified=last_modified,
+                                  disposition=response.get("Content-Disposition", "")), ANSWER_TTL)
+        return self.conditional(request, response, etag, last_modified)
 
 
 def _n(row: dict, name: str):

@@ -8,6 +8,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -254,6 +256,40 @@ def test_etag_and_last_modified_answer_304_until_the_figures_change(django_captu
     assert changed.status_code == 200 and changed["ETag"] != etag
     assert client.get(url("growth"), query, HTTP_IF_MODIFIED_SINCE=modified).status_code == 200
     assert client.get(url("growth"), query, HTTP_IF_NONE_MATCH=changed["ETag"]).status_code == 304
+
+
+def test_a_repeated_call_is_answered_from_the_cache_without_a_query(django_assert_num_queries,
+                                                                    django_capture_on_commit_callbacks):
+    client = token_client("kemnaker")
+    query = {"area": "32", "year": 2022}
+    first = client.get(url("growth"), query)
+    with django_assert_num_queries(0):  # the token, the data version and the answer all come from the cache
+        again = client.get(url("growth"), query)
+    assert again.status_code == 200 and again.content == first.content
+    assert again["ETag"] == first["ETag"] and again["Last-Modified"] == first["Last-Modified"]
+    csv_answer = client.get(url("growth"), {**query, "format": "csv"})
+    with django_assert_num_queries(0):
+        csv_again = client.get(url("growth"), {**query, "format": "csv"})
+    assert csv_again.content == csv_answer.content and csv_again["Content-Disposition"] == \
+        csv_answer["Content-Disposition"]
+    # a committed change of the records: the next call computes the figures again
+    village = DesmigratifVillage.objects.filter(village__code__startswith="32.", year_designated__lte=2022) \
+        .exclude(funding_source="apbd").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        desmigratif_village_update(user=User.objects.get(username="admin"), instance=village, funding_source="apbd")
+    with CaptureQueriesContext(connection) as queries:
+        changed = client.get(url("growth"), query)
+    assert len(queries) > 0 and changed["ETag"] != first["ETag"]  # computed again, not the old answer
+
+
+def test_callers_of_another_role_or_area_never_get_each_others_cached_answer():
+    kemnaker, jabar, cirebon = (token_client(name) for name in ("kemnaker", "jabar", "cirebon"))
+    assert kemnaker.get(url("growth"), {"year": 2022}).json()["area"]["code"] == ""
+    assert jabar.get(url("growth"), {"year": 2022}).json()["area"]["code"] == "32"  # the same address: own area
+    village, count = few_pmi_village()
+    assert kemnaker.get(url("summary"), {"area": village, "year": 2025}).json()["small_counts_hidden"] is True
+    assert cirebon.get(url("summary"), {"area": village, "year": 2025}).json()["small_counts_hidden"] is False
+    assert jabar.get(url("summary"), {"area": "33", "year": 2022}).status_code == 404  # not kemnaker's answer
 
 
 # --- anonymous callers ----------------------------------------------------------------------------------------

@@ -40,6 +40,28 @@ def test_a_revoked_token_no_longer_works():
     assert client.get(reverse("api:migrantworker-list")).status_code == 401
 
 
+def test_a_token_look_up_kept_in_the_cache_follows_every_change_at_once():
+    user = User.objects.get(username="jabar")
+    token, key = api_token_issue(user=user, name="uji")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    url = reverse("api:migrantworker-list")
+    assert client.get(url, {"area": "32.09"}).json()["count"] > 0  # the look-up is now cached
+    user.province_id = "33"  # moved to Jawa Tengah: Jawa Barat's records are out of reach at once
+    user.save()
+    assert client.get(url, {"area": "32.09"}).json()["count"] == 0
+    user.refresh_from_db()
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert client.get(url).status_code == 401
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    token.read_only = True
+    token.save()  # as the admin's change form does
+    created = client.post(reverse("api:desmigratifvillage-list"), {}, format="json")
+    assert created.status_code == 403 and "hanya untuk membaca" in created.json()["detail"]  # "read-only"
+
+
 def test_an_admin_issues_a_read_only_token_in_the_admin_and_sees_the_key_once(client):
     client.force_login(User.objects.get(username="admin"))
     user = User.objects.get(username="cirebon")
@@ -99,5 +121,7 @@ def test_each_token_has_its_own_request_budget(settings):
         url = reverse("api:migrantworker-list")
         assert [a.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
         assert b.get(url).status_code == 200  # the other system's token is not held back
+        refused = a.get(url)
+        assert 0 < int(refused["Retry-After"]) <= 60  # the rest of the minute the budget is counted in
     finally:
         SimpleRateThrottle.THROTTLE_RATES = original
