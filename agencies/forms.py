@@ -5,6 +5,7 @@ from accounts.choices import Role
 from accounts.forms import PortalFormMixin
 from accounts.permissions import role_of
 from accounts.scoping import area_prefix
+from desmigratif.versioning import VersionedFormMixin
 from regions.forms import VillageField
 from regions.models import Regency
 from villages.forms import DATE_INPUT
@@ -13,7 +14,7 @@ from .choices import EngagementLevel
 from .models import Agency, Engagement
 
 
-class AgencyForm(PortalFormMixin, forms.ModelForm):
+class AgencyForm(VersionedFormMixin, PortalFormMixin, forms.ModelForm):
     class Meta:
         model = Agency
         fields = ["acronym", "name", "kind", "valid_from", "valid_until", "successor", "source"]
@@ -27,7 +28,7 @@ class AgencyForm(PortalFormMixin, forms.ModelForm):
         self.fields["successor"].queryset = successors
 
 
-class EngagementForm(PortalFormMixin, forms.ModelForm):
+class EngagementForm(VersionedFormMixin, PortalFormMixin, forms.ModelForm):
     """Where the engagement is: the level, then the regency (regency level) or the village (village level).
 
     Agency staff record their own agency's engagements: the agency is fixed. Regency operators and

@@ -7,12 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from desmigratif.versioning import VersionedModel
 from villages.choices import Pillar
 
 from .choices import AgencyKind, EngagementKind, EngagementLevel
 
 
-class Agency(models.Model):
+class Agency(VersionedModel):
     """A collaborating ministry, agency, local government or bank: an editable reference table.
 
     Ministries are renamed with cabinets, so an agency has validity dates and may name the
@@ -29,7 +30,7 @@ class Agency(models.Model):
     source = models.CharField(_("source"), max_length=300, blank=True,
                               help_text=_("Where the program documents this partner."))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["acronym"]
@@ -59,7 +60,7 @@ class Agency(models.Model):
             raise ValidationError({"successor": _("An agency cannot succeed itself.")})
 
 
-class Engagement(models.Model):
+class Engagement(VersionedModel):
     """An agency's contribution to a pillar in one year, nationally, in a regency or a village."""
 
     agency = models.ForeignKey(Agency, models.PROTECT, related_name="engagements", verbose_name=_("agency"))
@@ -77,7 +78,7 @@ class Engagement(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["-year", "agency__acronym"]

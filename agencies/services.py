@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.permissions import can_write, can_write_in, role_of
+from desmigratif.versioning import version_claim
 
 from .choices import EngagementLevel
 from .models import Agency, Engagement
@@ -32,7 +33,12 @@ def is_admin(user) -> bool:
     return role_of(user) == Role.ADMIN
 
 
-def _apply(instance, fields: dict[str, Any]):
+def _apply(instance, fields: dict[str, Any], *, expected_version: int | None = None):
+    """Validate and save; an existing record first claims its next version (desmigratif.versioning):
+    ``expected_version`` is the version the user started from, refused (StaleRecordError) when
+    someone saved the record since."""
+    if instance.pk is not None:
+        version_claim(instance, expected_version=expected_version)
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.full_clean()
@@ -54,10 +60,10 @@ def agency_create(*, user, **fields: Any) -> Agency:
 
 
 @transaction.atomic
-def agency_update(*, user, instance: Agency, **fields: Any) -> Agency:
+def agency_update(*, user, instance: Agency, expected_version: int | None = None, **fields: Any) -> Agency:
     """Change an agency, e.g. when a cabinet renames a ministry: set 'valid until' and its successor."""
     ensure_can_edit_agencies(user)
-    return _apply(instance, fields)
+    return _apply(instance, fields, expected_version=expected_version)
 
 
 # --- Engagements ------------------------------------------------------------------------------
@@ -112,12 +118,13 @@ def engagement_create(*, user, agency: Agency, **fields: Any) -> Engagement:
 
 
 @transaction.atomic
-def engagement_update(*, user, instance: Engagement, **fields: Any) -> Engagement:
+def engagement_update(*, user, instance: Engagement, expected_version: int | None = None,
+                      **fields: Any) -> Engagement:
     _ensure_for(user, instance)  # may change what it is now …
     for name, value in fields.items():
         setattr(instance, name, value)
     _ensure_for(user, instance)  # … and what it becomes
-    return _apply(instance, {})
+    return _apply(instance, {}, expected_version=expected_version)
 
 
 @transaction.atomic

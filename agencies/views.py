@@ -106,7 +106,8 @@ class AgencyUpdateView(AdminRequiredMixin, ServiceFormMixin, ScopedMixin, Update
 
     def save(self, form):
         instance = self.stored_object()
-        return services.agency_update(user=self.request.user, instance=instance, **form.cleaned_data)
+        return services.agency_update(user=self.request.user, instance=instance,
+                                      expected_version=form.expected_version(), **form.service_fields())
 
 
 # --- Engagements ------------------------------------------------------------------------------
@@ -158,7 +159,8 @@ class EngagementUpdateView(EngagementWriterMixin, ServiceFormMixin, ScopedMixin,
 
     def save(self, form):
         instance = self.stored_object()
-        return services.engagement_update(user=self.request.user, instance=instance, **form.cleaned_data)
+        return services.engagement_update(user=self.request.user, instance=instance,
+                                          expected_version=form.expected_version(), **form.service_fields())
 
 
 class EngagementDeleteView(EngagementWriterMixin, ScopedDeleteView):

@@ -6,6 +6,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PortalFormMixin
+from desmigratif.versioning import VersionedFormMixin
 from migrants.models import MigrantWorker
 from migrants.selectors import migrant_list
 from villages.forms import DATE_INPUT
@@ -14,7 +15,7 @@ from villages.selectors import desmigratif_village_list
 from .models import Cooperative, CooperativeMember, CooperativeYearlyFigure
 
 
-class CooperativeForm(PortalFormMixin, forms.ModelForm):
+class CooperativeForm(VersionedFormMixin, PortalFormMixin, forms.ModelForm):
     class Meta:
         model = Cooperative
         fields = ["desmigratif_village", "name", "kind", "business_type", "year_founded", "legal_entity_number",
@@ -104,7 +105,7 @@ class MigrantField(forms.Field):
         return found[0]
 
 
-class CooperativeMemberForm(PortalFormMixin, forms.ModelForm):
+class CooperativeMemberForm(VersionedFormMixin, PortalFormMixin, forms.ModelForm):
     class Meta:
         model = CooperativeMember
         fields = ["name", "migrant", "is_returned_pmi", "joined_on"]
@@ -132,7 +133,7 @@ class CooperativeMemberForm(PortalFormMixin, forms.ModelForm):
         return cleaned
 
 
-class CooperativeYearlyFigureForm(PortalFormMixin, forms.ModelForm):
+class CooperativeYearlyFigureForm(VersionedFormMixin, PortalFormMixin, forms.ModelForm):
     class Meta:
         model = CooperativeYearlyFigure
         fields = ["year", "members", "members_returned_pmi", "capital", "assets", "revenue", "shu"]

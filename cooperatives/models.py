@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from desmigratif.summaries import SummaryRow
+from desmigratif.versioning import VersionedModel
 
 from .choices import BusinessType, CooperativeKind
 
 MONEY = {"max_digits": 18, "decimal_places": 0}
 
 
-class Cooperative(models.Model):
+class Cooperative(VersionedModel):
     """A cooperative or BUMDes unit built in a Desmigratif village (pillar 4)."""
 
     desmigratif_village = models.ForeignKey("villages.DesmigratifVillage", models.PROTECT,
@@ -31,7 +32,7 @@ class Cooperative(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["name", "id"]
@@ -59,7 +60,7 @@ class Cooperative(models.Model):
         return reverse("cooperatives:cooperative_detail", args=[self.pk])
 
 
-class CooperativeMember(models.Model):
+class CooperativeMember(VersionedModel):
     """A member known by name; linked to the PMI record where the member is a (returned) PMI."""
 
     cooperative = models.ForeignKey(Cooperative, models.CASCADE, related_name="members",
@@ -70,7 +71,7 @@ class CooperativeMember(models.Model):
     is_returned_pmi = models.BooleanField(_("returned PMI"), default=False)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["cooperative_id", "name"]
@@ -90,7 +91,7 @@ class CooperativeMember(models.Model):
         return reverse("cooperatives:cooperative_detail", args=[self.cooperative_id]) + "#members"
 
 
-class CooperativeYearlyFigure(models.Model):
+class CooperativeYearlyFigure(VersionedModel):
     """A cooperative's figures at the close of one book year."""
 
     cooperative = models.ForeignKey(Cooperative, models.CASCADE, related_name="yearly_figures",
@@ -104,7 +105,7 @@ class CooperativeYearlyFigure(models.Model):
     shu = models.DecimalField(_("surplus (SHU, Rp)"), default=Decimal(0), **MONEY,
                               help_text=_("Sisa hasil usaha; negative for a loss."))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["cooperative_id", "-year"]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import ensure_can_write_in
+from desmigratif.versioning import version_claim
 from migrants.models import MigrantWorker
 from migrants.selectors import migrant_list
 from villages.models import DesmigratifVillage
@@ -23,7 +24,12 @@ from .models import Cooperative, CooperativeMember, CooperativeYearlyFigure
 from .summaries import cooperative_summaries_refresh
 
 
-def _apply(instance, fields: dict[str, Any]):
+def _apply(instance, fields: dict[str, Any], *, expected_version: int | None = None):
+    """Validate and save; an existing record first claims its next version (desmigratif.versioning):
+    ``expected_version`` is the version the user started from, refused (StaleRecordError) when
+    someone saved the record since."""
+    if instance.pk is not None:
+        version_claim(instance, expected_version=expected_version)
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.full_clean()
@@ -45,13 +51,14 @@ def cooperative_create(*, user, desmigratif_village: DesmigratifVillage, **field
 
 
 @transaction.atomic
-def cooperative_update(*, user, instance: Cooperative, **fields: Any) -> Cooperative:
+def cooperative_update(*, user, instance: Cooperative, expected_version: int | None = None,
+                       **fields: Any) -> Cooperative:
     ensure_can_write_in(user, _village_code(instance))
     if "desmigratif_village" in fields:
         ensure_can_write_in(user, fields["desmigratif_village"].village_id)
     stored = (Cooperative.objects.filter(pk=instance.pk)
               .values_list("desmigratif_village__village_id", flat=True).first())
-    cooperative = _apply(instance, fields)
+    cooperative = _apply(instance, fields, expected_version=expected_version)
     if stored != _village_code(cooperative):  # its yearly figures now count in another village
         cooperative_summaries_refresh(villages=[stored, _village_code(cooperative)])
     return cooperative
@@ -84,13 +91,14 @@ def cooperative_member_add(*, user, cooperative: Cooperative, migrant: MigrantWo
 
 
 @transaction.atomic
-def cooperative_member_update(*, user, instance: CooperativeMember, **fields: Any) -> CooperativeMember:
+def cooperative_member_update(*, user, instance: CooperativeMember, expected_version: int | None = None,
+                              **fields: Any) -> CooperativeMember:
     ensure_can_write_in(user, _village_code(instance.cooperative))
     if "cooperative" in fields:
         ensure_can_write_in(user, _village_code(fields["cooperative"]))
     if fields.get("migrant") is not None and fields["migrant"].pk != instance.migrant_id:
         _check_migrant(user, fields["migrant"])
-    return _apply(instance, fields)
+    return _apply(instance, fields, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -119,7 +127,7 @@ def cooperative_yearly_figure_create(*, user, cooperative: Cooperative, **fields
 
 
 @transaction.atomic
-def cooperative_yearly_figure_update(*, user, instance: CooperativeYearlyFigure,
+def cooperative_yearly_figure_update(*, user, instance: CooperativeYearlyFigure, expected_version: int | None = None,
                                      **fields: Any) -> CooperativeYearlyFigure:
     ensure_can_write_in(user, _village_code(instance.cooperative))
     if "cooperative" in fields:
@@ -128,7 +136,7 @@ def cooperative_yearly_figure_update(*, user, instance: CooperativeYearlyFigure,
         _check_book_year(fields["year"])
     stored = (CooperativeYearlyFigure.objects.filter(pk=instance.pk)
               .values_list("cooperative__desmigratif_village__village_id", flat=True).first())
-    figure = _apply(instance, fields)
+    figure = _apply(instance, fields, expected_version=expected_version)
     cooperative_summaries_refresh(villages=[stored, _village_code(figure.cooperative)])
     return figure
 

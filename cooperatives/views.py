@@ -74,7 +74,8 @@ class CooperativeUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
 
     def save(self, form):
         instance = self.stored_object()
-        return services.cooperative_update(user=self.request.user, instance=instance, **form.cleaned_data)
+        return services.cooperative_update(user=self.request.user, instance=instance,
+                                           expected_version=form.expected_version(), **form.service_fields())
 
 
 class CooperativeDeleteView(ScopedDeleteView):
@@ -137,7 +138,8 @@ class CooperativeMemberUpdateView(CooperativeChildMixin, ServiceFormMixin, Scope
 
     def save(self, form):
         instance = self.stored_object()
-        return services.cooperative_member_update(user=self.request.user, instance=instance, **form.cleaned_data)
+        return services.cooperative_member_update(user=self.request.user, instance=instance,
+                                                  expected_version=form.expected_version(), **form.service_fields())
 
 
 class CooperativeMemberDeleteView(ScopedDeleteView):
@@ -197,7 +199,8 @@ class CooperativeYearlyFigureUpdateView(YearlyFigureFormMixin, ServiceFormMixin,
     def save(self, form):
         instance = self.stored_object()
         return services.cooperative_yearly_figure_update(user=self.request.user, instance=instance,
-                                                         **form.cleaned_data)
+                                                         expected_version=form.expected_version(),
+                                                         **form.service_fields())
 
 
 class CooperativeYearlyFigureDeleteView(ScopedDeleteView):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PortalFormMixin
+from desmigratif.versioning import VersionedFormMixin
 from regions.forms import VillageField
 from villages.forms import DATE_INPUT
 
@@ -29,7 +30,7 @@ def add_service_errors(form: forms.Form, error: ValidationError, field_for: dict
         form.add_error(field if field in form.fields else None, messages)
 
 
-class MigrantWorkerForm(PortalFormMixin, forms.ModelForm):
+class MigrantWorkerForm(VersionedFormMixin, PortalFormMixin, forms.ModelForm):
     """A PMI's person data; ``registered_on`` only when adding (the registration does not move)."""
 
     # Longer than 16: the model's clean_fields() strips the dots, spaces and dashes people type,
@@ -137,7 +138,9 @@ class ReturnForm(StageActionMixin, forms.Form):
         return cleaned_data
 
 
-class ReintegrationForm(PortalFormMixin, forms.ModelForm):
+class ReintegrationForm(VersionedFormMixin, PortalFormMixin, forms.ModelForm):
+    version_when_new = 0  # opened while none was recorded: someone else recording it meanwhile is a conflict
+
     class Meta:
         model = Reintegration
         fields = ["training_received", "has_business", "business_type", "business_started_on",
@@ -145,7 +148,7 @@ class ReintegrationForm(PortalFormMixin, forms.ModelForm):
         widgets = {"business_started_on": DATE_INPUT, "notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class PlacementForm(PortalFormMixin, forms.ModelForm):
+class PlacementForm(VersionedFormMixin, PortalFormMixin, forms.ModelForm):
     """Corrections to a placement's employment; the departure and return dates are stage events."""
 
     class Meta:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from desmigratif.summaries import SummaryRow
+from desmigratif.versioning import VersionedModel
 
 from .choices import (
     Country,
@@ -20,7 +21,7 @@ from .choices import (
 from .nik import NikFlag, check_nik, nik_compact
 
 
-class MigrantWorker(models.Model):
+class MigrantWorker(VersionedModel):
     """A PMI from a village of origin, through the lifecycle prospective → abroad → returned.
 
     The stage is changed only by the services in ``migrants.services``, which know the allowed
@@ -47,7 +48,7 @@ class MigrantWorker(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         ordering = ["name", "id"]
@@ -103,7 +104,7 @@ class MigrantWorker(models.Model):
         return [str(NikFlag(code).label) for code in self.nik_flags.split(",") if code]
 
 
-class Placement(models.Model):
+class Placement(VersionedModel):
     """One stay abroad: departure, destination, employment, and the return when it happens."""
 
     migrant = models.ForeignKey(MigrantWorker, models.CASCADE, related_name="placements",
@@ -121,7 +122,7 @@ class Placement(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         ordering = ["-departure_date", "id"]
@@ -189,7 +190,7 @@ class Placement(models.Model):
             raise ValidationError(errors)
 
 
-class Reintegration(models.Model):
+class Reintegration(VersionedModel):
     """How a returned PMI is rebuilding a livelihood at home."""
 
     migrant = models.OneToOneField(MigrantWorker, models.CASCADE, related_name="reintegration",
@@ -205,7 +206,7 @@ class Reintegration(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         verbose_name = _("reintegration")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import ensure_can_write_in
+from desmigratif.versioning import StaleRecordError, version_claim
 
 from .choices import Stage
 from .models import MigrantWorker, Placement, Reintegration
@@ -98,8 +99,13 @@ def migrant_register(*, user=None, registered_on: datetime.date | None = None, *
 
 
 @transaction.atomic
-def migrant_update(*, migrant: MigrantWorker, user=None, **fields: Any) -> MigrantWorker:
-    """Edit the person's data; the stage changes only through the stage services."""
+def migrant_update(*, migrant: MigrantWorker, user=None, expected_version: int | None = None,
+                   **fields: Any) -> MigrantWorker:
+    """Edit the person's data; the stage changes only through the stage services.
+
+    ``expected_version``: the version the user started from (desmigratif.versioning); a save or a
+    stage action by someone else since then refuses the edit (StaleRecordError).
+    """
     # the stored village, not the instance's: a form may already have put the new one on it
     stored = MigrantWorker.objects.filter(pk=migrant.pk).values_list("village_id", flat=True).first()
     _ensure_area(user, stored or migrant.village_id)
@@ -109,6 +115,7 @@ def migrant_update(*, migrant: MigrantWorker, user=None, **fields: Any) -> Migra
     if unknown:
         raise ValidationError(_("These fields cannot be edited here: %(fields)s")
                               % {"fields": ", ".join(sorted(unknown))})
+    version_claim(migrant, expected_version=expected_version)
     for name, value in fields.items():
         setattr(migrant, name, value)
     migrant.full_clean()
@@ -116,6 +123,13 @@ def migrant_update(*, migrant: MigrantWorker, user=None, **fields: Any) -> Migra
     # a move to another village takes the placements and reintegration along
     _refresh(SUMMARIES if stored != migrant.village_id else [STAGES], stored, migrant.village_id)
     return migrant
+
+
+def _save_stage(migrant: MigrantWorker) -> None:
+    """Save a stage change (the row is locked by the caller) with the next version: an edit form
+    opened before the change is then refused instead of silently overwriting it."""
+    migrant.version += 1
+    migrant.save(update_fields=["stage", "stage_changed_on", "version", "updated_at"])
 
 
 @transaction.atomic
@@ -132,7 +146,7 @@ def migrant_change_stage(*, migrant: MigrantWorker, to_stage: str, on: datetime.
     on = on or _today()
     migrant_check_stage_change(migrant=migrant, to_stage=to_stage, on=on)
     migrant.stage, migrant.stage_changed_on = to_stage, on
-    migrant.save(update_fields=["stage", "stage_changed_on", "updated_at"])
+    _save_stage(migrant)
     _refresh([STAGES], migrant.village_id)
     return migrant
 
@@ -148,7 +162,7 @@ def migrant_depart(*, migrant: MigrantWorker, departure_date: datetime.date, use
     placement.full_clean()
     placement.save()
     migrant.stage, migrant.stage_changed_on = Stage.ABROAD, departure_date
-    migrant.save(update_fields=["stage", "stage_changed_on", "updated_at"])
+    _save_stage(migrant)
     _refresh([STAGES, PLACEMENTS], migrant.village_id)
     return placement
 
@@ -163,22 +177,36 @@ def migrant_return(*, migrant: MigrantWorker, return_date: datetime.date, return
     placement = migrant.placements.filter(return_date__isnull=True).first()
     if placement is None:
         raise ValidationError(_("This PMI has no placement without a return."))
+    version_claim(placement)  # a correction of the placement opened before the return is refused
     placement.return_date, placement.return_reason = return_date, return_reason
     placement.full_clean()
     placement.save()
     migrant.stage, migrant.stage_changed_on = Stage.RETURNED, return_date
-    migrant.save(update_fields=["stage", "stage_changed_on", "updated_at"])
+    _save_stage(migrant)
     _refresh([STAGES, PLACEMENTS], migrant.village_id)
     return placement
 
 
 @transaction.atomic
-def reintegration_record(*, migrant: MigrantWorker, user=None, **fields: Any) -> Reintegration:
-    """Create or update what a returned PMI has done since coming home."""
+def reintegration_record(*, migrant: MigrantWorker, user=None, expected_version: int | None = None,
+                         **fields: Any) -> Reintegration:
+    """Create or update what a returned PMI has done since coming home.
+
+    ``expected_version``: the version of the reintegration the user started from, 0 when there was
+    none yet (desmigratif.versioning); refused (StaleRecordError) when someone recorded it since.
+    """
     _ensure_area(user, migrant.village_id)
     if migrant.stage != Stage.RETURNED:
         raise ValidationError(_("Reintegration is recorded for returned PMI only."))
-    reintegration = Reintegration.objects.filter(migrant=migrant).first() or Reintegration(migrant=migrant)
+    reintegration = Reintegration.objects.filter(migrant=migrant).first()
+    if reintegration is None:
+        if expected_version:  # it was there when the user opened it: deleted since
+            raise StaleRecordError(Reintegration(migrant=migrant), expected_version=expected_version)
+        reintegration = Reintegration(migrant=migrant)
+    elif expected_version == 0:  # the user started from none: someone recorded it meanwhile
+        raise StaleRecordError(reintegration, expected_version=expected_version)
+    else:
+        version_claim(reintegration, expected_version=expected_version)
     for name, value in fields.items():
         setattr(reintegration, name, value)
     reintegration.full_clean()
@@ -188,13 +216,18 @@ def reintegration_record(*, migrant: MigrantWorker, user=None, **fields: Any) ->
 
 
 @transaction.atomic
-def placement_update(*, placement: Placement, user=None, **fields: Any) -> Placement:
-    """Correct the employment details of a placement; departure and return have their own services."""
+def placement_update(*, placement: Placement, user=None, expected_version: int | None = None,
+                     **fields: Any) -> Placement:
+    """Correct the employment details of a placement; departure and return have their own services.
+
+    ``expected_version``: as for ``migrant_update``.
+    """
     _ensure_area(user, placement.migrant.village_id)
     unknown = set(fields) - set(PLACEMENT_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be edited here: %(fields)s")
                               % {"fields": ", ".join(sorted(unknown))})
+    version_claim(placement, expected_version=expected_version)
     for name, value in fields.items():
         setattr(placement, name, value)
     placement.full_clean()

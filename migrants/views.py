@@ -157,7 +157,8 @@ class MigrantWorkerUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
 
     def save(self, form):
         instance = self.stored_object()
-        return services.migrant_update(user=self.request.user, migrant=instance, **form.cleaned_data)
+        return services.migrant_update(user=self.request.user, migrant=instance,
+                                       expected_version=form.expected_version(), **form.service_fields())
 
 
 class MigrantWorkerDeleteView(ScopedDeleteView):
@@ -315,7 +316,8 @@ class ReintegrationEditView(MigrantActionView):
 
     def save(self, form):
         reintegration = services.reintegration_record(user=self.request.user, migrant=self.object,
-                                                      **form.cleaned_data)
+                                                      expected_version=form.expected_version(),
+                                                      **form.service_fields())
         return reintegration.migrant
 
 
@@ -347,7 +349,8 @@ class PlacementUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
 
     def save(self, form):
         instance = self.stored_object()
-        return services.placement_update(user=self.request.user, placement=instance, **form.cleaned_data)
+        return services.placement_update(user=self.request.user, placement=instance,
+                                         expected_version=form.expected_version(), **form.service_fields())
 
     def get_success_url(self):
         return self.object.migrant.get_absolute_url()

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext as _
 
 from accounts.forms import PortalFormMixin
+from desmigratif.versioning import VersionedFormMixin
 from regions.forms import VillageField
 
 from .models import DesmigratifVillage, FieldOfficer, PillarActivity
@@ -10,7 +11,7 @@ from .selectors import desmigratif_village_list
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
-class DesmigratifVillageForm(PortalFormMixin, forms.ModelForm):
+class DesmigratifVillageForm(VersionedFormMixin, PortalFormMixin, forms.ModelForm):
     class Meta:
         model = DesmigratifVillage
         fields = ["village", "year_designated", "decree_number", "decree_date", "funding_source", "status",
@@ -34,14 +35,14 @@ class DesmigratifVillageForm(PortalFormMixin, forms.ModelForm):
         return village
 
 
-class FieldOfficerForm(PortalFormMixin, forms.ModelForm):
+class FieldOfficerForm(VersionedFormMixin, PortalFormMixin, forms.ModelForm):
     class Meta:
         model = FieldOfficer
         fields = ["name", "role", "phone", "active_since", "active_until"]
         widgets = {"active_since": DATE_INPUT, "active_until": DATE_INPUT}
 
 
-class PillarActivityForm(PortalFormMixin, forms.ModelForm):
+class PillarActivityForm(VersionedFormMixin, PortalFormMixin, forms.ModelForm):
     class Meta:
         model = PillarActivity
         fields = ["desmigratif_village", "pillar", "kind", "date", "title", "participants_women",

@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from desmigratif.summaries import SummaryRow
+from desmigratif.versioning import VersionedModel
 
 from .choices import ActivityKind, DesmigratifStatus, FundingSource, OfficerRole, Pillar
 
 PROGRAM_START_YEAR = 2016
 
 
-class DesmigratifVillage(models.Model):
+class DesmigratifVillage(VersionedModel):
     """An official village designated into the program by a Kemnaker decree (SK)."""
 
     village = models.OneToOneField("regions.Village", models.PROTECT, related_name="desmigratif",
@@ -33,7 +34,7 @@ class DesmigratifVillage(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["village_id"]
@@ -70,7 +71,7 @@ class DesmigratifVillage(models.Model):
             raise ValidationError(_("A program village carries at least one label."))
 
 
-class FieldOfficer(models.Model):
+class FieldOfficer(VersionedModel):
     """A Petugas Desmigratif (two per village, chosen by village deliberation) or regency contact."""
 
     desmigratif_village = models.ForeignKey(DesmigratifVillage, models.CASCADE, related_name="officers",
@@ -82,7 +83,7 @@ class FieldOfficer(models.Model):
     active_since = models.DateField(_("active since"), null=True, blank=True)
     active_until = models.DateField(_("active until"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["desmigratif_village_id", "name"]
@@ -113,7 +114,7 @@ def _activity_kind_matches_pillar() -> models.Q:
     return condition
 
 
-class PillarActivity(models.Model):
+class PillarActivity(VersionedModel):
     """One activity under one of the four pillars in a Desmigratif village.
 
     Pillar 3 (community parenting) records children only as a count: children's data is
@@ -142,7 +143,7 @@ class PillarActivity(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["-date", "id"]

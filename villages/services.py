@@ -8,12 +8,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.permissions import ensure_can_write_in
+from desmigratif.versioning import version_claim
 
 from .models import DesmigratifVillage, FieldOfficer, PillarActivity
 from .summaries import activity_summaries_refresh
 
 
-def _apply(instance, fields: dict[str, Any]):
+def _apply(instance, fields: dict[str, Any], *, expected_version: int | None = None):
+    """Validate and save; an existing record first claims its next version (desmigratif.versioning)."""
+    if instance.pk is not None:
+        version_claim(instance, expected_version=expected_version)
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.full_clean()
@@ -29,7 +33,10 @@ def desmigratif_village_create(*, user, village, **fields: Any) -> DesmigratifVi
 
 
 @transaction.atomic
-def desmigratif_village_update(*, user, instance: DesmigratifVillage, **fields: Any) -> DesmigratifVillage:
+def desmigratif_village_update(*, user, instance: DesmigratifVillage, expected_version: int | None = None,
+                               **fields: Any) -> DesmigratifVillage:
+    """Edit a program village; ``expected_version``: the version the user started from (see
+    desmigratif.versioning), refused with StaleRecordError when someone saved it since."""
     stored = DesmigratifVillage.objects.filter(pk=instance.pk).values_list("village_id", flat=True).first()
     ensure_can_write_in(user, stored or instance.village_id)
     if "village" in fields:
@@ -39,7 +46,7 @@ def desmigratif_village_update(*, user, instance: DesmigratifVillage, **fields: 
             # count them there: a wrong village is corrected before anything is recorded in it
             raise ValidationError({"village": _("This program village already has activities or cooperatives: "
                                                 "its village cannot be changed.")})
-    return _apply(instance, fields)
+    return _apply(instance, fields, expected_version=expected_version)
 
 
 def _has_records(instance: DesmigratifVillage) -> bool:
@@ -62,13 +69,14 @@ def pillar_activity_create(*, user, desmigratif_village: DesmigratifVillage, **f
 
 
 @transaction.atomic
-def pillar_activity_update(*, user, instance: PillarActivity, **fields: Any) -> PillarActivity:
+def pillar_activity_update(*, user, instance: PillarActivity, expected_version: int | None = None,
+                           **fields: Any) -> PillarActivity:
     stored = (PillarActivity.objects.filter(pk=instance.pk)
               .values_list("desmigratif_village__village_id", flat=True).first())
     ensure_can_write_in(user, stored or instance.desmigratif_village.village_id)
     if "desmigratif_village" in fields:
         ensure_can_write_in(user, fields["desmigratif_village"].village_id)
-    activity = _apply(instance, fields)
+    activity = _apply(instance, fields, expected_version=expected_version)
     activity_summaries_refresh(villages=[stored, activity.desmigratif_village.village_id])
     return activity
 
@@ -88,9 +96,10 @@ def field_officer_create(*, user, desmigratif_village: DesmigratifVillage, **fie
 
 
 @transaction.atomic
-def field_officer_update(*, user, instance: FieldOfficer, **fields: Any) -> FieldOfficer:
+def field_officer_update(*, user, instance: FieldOfficer, expected_version: int | None = None,
+                         **fields: Any) -> FieldOfficer:
     ensure_can_write_in(user, instance.desmigratif_village.village_id)
-    return _apply(instance, fields)
+    return _apply(instance, fields, expected_version=expected_version)
 
 
 @transaction.atomic

@@ -45,7 +45,8 @@ class DesmigratifVillageUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
 
     def save(self, form):
         instance = self.stored_object()
-        return services.desmigratif_village_update(user=self.request.user, instance=instance, **form.cleaned_data)
+        return services.desmigratif_village_update(user=self.request.user, instance=instance,
+                                                   expected_version=form.expected_version(), **form.service_fields())
 
 
 class DesmigratifVillageDeleteView(ScopedDeleteView):
@@ -89,7 +90,8 @@ class PillarActivityUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
 
     def save(self, form):
         instance = self.stored_object()
-        return services.pillar_activity_update(user=self.request.user, instance=instance, **form.cleaned_data)
+        return services.pillar_activity_update(user=self.request.user, instance=instance,
+                                               expected_version=form.expected_version(), **form.service_fields())
 
 
 class PillarActivityDeleteView(ScopedDeleteView):
@@ -137,7 +139,8 @@ class FieldOfficerUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
 
     def save(self, form):
         instance = self.stored_object()
-        return services.field_officer_update(user=self.request.user, instance=instance, **form.cleaned_data)
+        return services.field_officer_update(user=self.request.user, instance=instance,
+                                             expected_version=form.expected_version(), **form.service_fields())
 
 
 class FieldOfficerDeleteView(ScopedDeleteView):

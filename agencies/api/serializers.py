@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from desmigratif.api.versioning import version_field
 from regions.models import Regency, Village
 
 from ..models import Agency, Engagement
@@ -15,7 +16,7 @@ class AgencySerializer(serializers.ModelSerializer):
     class Meta:
         model = Agency
         fields = ["id", "acronym", "name", "kind", "valid_from", "valid_until", "successor", "successor_acronym",
-                  "source"]
+                  "source", "version"]
 
 
 class EngagementSerializer(serializers.ModelSerializer):
@@ -38,9 +39,11 @@ class EngagementSerializer(serializers.ModelSerializer):
         help_text="Kode desa, e.g. 32.09.07.2002 — for a village engagement only",
         error_messages={"does_not_exist": _("No village has the code {value}.")})
     village_name = serializers.CharField(source="village.name", read_only=True, allow_null=True)
+    version = version_field()
 
     class Meta:
         model = Engagement
         fields = ["id", "agency", "agency_id", "agency_name", "level", "regency", "regency_name", "village",
-                  "village_name", "pillar", "kind", "year", "budget", "description", "created_at", "updated_at"]
+                  "village_name", "pillar", "kind", "year", "budget", "description", "version", "created_at",
+                  "updated_at"]
         read_only_fields = ["created_at", "updated_at"]

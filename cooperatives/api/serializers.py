@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from desmigratif.api.versioning import version_field
 from villages.models import DesmigratifVillage
 
 from ..models import Cooperative, CooperativeYearlyFigure
@@ -16,11 +17,12 @@ class CooperativeYearlyFigureSerializer(serializers.ModelSerializer):
     cooperative_name = serializers.CharField(source="cooperative.name", read_only=True)
     village = serializers.CharField(source="cooperative.desmigratif_village.village_id", read_only=True,
                                     help_text=_("Village code of the cooperative"))
+    version = version_field()
 
     class Meta:
         model = CooperativeYearlyFigure
         fields = ["id", "cooperative", "cooperative_name", "village", "year", "members", "members_returned_pmi",
-                  "capital", "assets", "revenue", "shu"]
+                  "capital", "assets", "revenue", "shu", "version"]
         # the services' full_clean() checks "once a year" and says so in the model's own words
         validators = []
 
@@ -34,7 +36,7 @@ class CooperativeYearlyFigureSerializer(serializers.ModelSerializer):
 class NestedYearlyFigureSerializer(serializers.ModelSerializer):
     class Meta:
         model = CooperativeYearlyFigure
-        fields = ["id", "year", "members", "members_returned_pmi", "capital", "assets", "revenue", "shu"]
+        fields = ["id", "year", "members", "members_returned_pmi", "capital", "assets", "revenue", "shu", "version"]
         read_only_fields = fields
 
 
@@ -57,11 +59,12 @@ class CooperativeSerializer(serializers.ModelSerializer):
     village = ProgramVillageField(source="desmigratif_village",
                                   help_text=_("Code of the Desmigratif village, e.g. 32.09.07.2002"))
     village_name = serializers.CharField(source="desmigratif_village.village.name", read_only=True)
+    version = version_field()
 
     class Meta:
         model = Cooperative
         fields = ["id", "village", "village_name", "name", "kind", "business_type", "year_founded",
-                  "legal_entity_number", "is_active", "created_at", "updated_at"]
+                  "legal_entity_number", "is_active", "version", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
         # the services' full_clean() checks the unique name and legal entity number with the model's messages
         validators = []

@@ -6,9 +6,13 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
+from desmigratif.versioning import VERSION_FIELD, StaleRecordError
+
 
 def portal_exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, StaleRecordError):  # before ValidationError, of which it is one
+        exc = Conflict({VERSION_FIELD: [exc.api_message()]})
+    elif isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         detail = {("non_field_errors" if key == "__all__" else key): value for key, value in detail.items()}
         exc = exceptions.ValidationError(detail)

@@ -18,6 +18,10 @@ MESSAGES = {
     "405": "Method not allowed here / Metode tidak diizinkan",
     "406": "The requested format is not offered / Format yang diminta tidak tersedia",
     "409": "Other records still refer to this one / Data lain masih merujuk data ini",
+    # PUT and PATCH: optimistic versioning (desmigratif.api.versioning)
+    "409-edit": "The record was changed or deleted since the `version` you sent: `{\"version\": [\"…\"]}`, nothing "
+                "was saved; read it again / Data telah diubah atau dihapus sejak `version` yang Anda kirim; tidak "
+                "ada yang disimpan",
     "415": "Send JSON (or a form) / Kirim JSON (atau formulir)",
     "429": "Too many requests: wait and try again / Terlalu banyak permintaan",
     "503": "Background work is unavailable / Pemrosesan latar belakang tidak tersedia",
@@ -39,6 +43,7 @@ def add_error_responses(result, generator, request, public):
                 codes.append("503")
             responses = operation.setdefault("responses", {})
             for code in codes:
-                responses.setdefault(code, {"description": MESSAGES[code],
+                message = MESSAGES[f"{code}-edit"] if code == "409" and method in {"put", "patch"} else MESSAGES[code]
+                responses.setdefault(code, {"description": message,
                                             "content": {"application/json": {"schema": reference}}})
     return result

@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 from rest_framework import viewsets
 
+from desmigratif.versioning import VERSION_FIELD
+
 
 class ScopedModelViewSet(viewsets.ModelViewSet):
     """Records the user may read come from ``selector(user=...)`` — so another area's record is a 404;
@@ -36,11 +38,16 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         return {**super().get_serializer_context(), "user": self.request.user}
 
     def perform_create(self, serializer):
-        serializer.instance = type(self).create_service(user=self.request.user, **serializer.validated_data)
+        data = {name: value for name, value in serializer.validated_data.items() if name != VERSION_FIELD}
+        serializer.instance = type(self).create_service(user=self.request.user, **data)
 
     def perform_update(self, serializer):
+        # the version the client read, if it sent one: the service refuses a stale one (409, see
+        # desmigratif.api.versioning)
+        data = dict(serializer.validated_data)
+        version = {"expected_version": data.pop(VERSION_FIELD)} if VERSION_FIELD in data else {}
         serializer.instance = type(self).update_service(user=self.request.user, instance=serializer.instance,
-                                                        **serializer.validated_data)
+                                                        **version, **data)
 
     def perform_destroy(self, instance):
         type(self).delete_service(user=self.request.user, instance=instance)

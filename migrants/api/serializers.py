@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.permissions import mask_middle, mask_nik, mask_phone, sees_personal_data
+from desmigratif.api.versioning import version_field
 from regions.models import Village
 
 from ..choices import ReturnReason, Stage
@@ -10,17 +11,19 @@ from ..services import EDITABLE_FIELDS, PLACEMENT_EDITABLE_FIELDS
 
 
 class PlacementSerializer(serializers.ModelSerializer):
+    version = version_field()
+
     class Meta:
         model = Placement
         fields = ["id", "destination_country", "sector", "job", "scheme", "p3mi_name", "departure_date",
-                  "contract_end_date", "return_date", "return_reason"]
+                  "contract_end_date", "return_date", "return_reason", "version"]
 
 
 class ReintegrationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Reintegration
         fields = ["training_received", "has_business", "business_type", "business_started_on",
-                  "is_cooperative_member", "has_kur_credit", "credit_bank", "has_bpjs_ketenagakerjaan"]
+                  "is_cooperative_member", "has_kur_credit", "credit_bank", "has_bpjs_ketenagakerjaan", "version"]
 
 
 class MigrantWorkerSerializer(serializers.ModelSerializer):
@@ -31,12 +34,13 @@ class MigrantWorkerSerializer(serializers.ModelSerializer):
                                            help_text="Kode desa asal / village of origin, e.g. 32.09.07.2002")
     village_name = serializers.CharField(source="village.name", read_only=True)
     nik = serializers.CharField(max_length=20, help_text="NIK, 16 digits (masked for readers outside the area)")
+    version = version_field()
 
     class Meta:
         model = MigrantWorker
         fields = ["id", "nik", "nik_needs_verification", "nik_flags", "name", "gender", "birth_date", "village",
                   "village_name", "address", "education", "marital_status", "phone", "stage", "registered_on",
-                  "stage_changed_on", "created_at", "updated_at"]
+                  "stage_changed_on", "version", "created_at", "updated_at"]
         read_only_fields = ["nik_needs_verification", "nik_flags", "stage", "stage_changed_on", "created_at",
                             "updated_at"]
         extra_kwargs = {"registered_on": {"required": False}}
@@ -51,7 +55,7 @@ class MigrantWorkerSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if self.instance is not None:  # an edit: the person's data only (the registration date is not edited)
-            attrs = {name: value for name, value in attrs.items() if name in EDITABLE_FIELDS}
+            attrs = {name: value for name, value in attrs.items() if name in (*EDITABLE_FIELDS, "version")}
         return attrs
 
 
@@ -103,7 +107,10 @@ class ReturnSerializer(serializers.ModelSerializer):
 
 
 class ReintegrationInputSerializer(serializers.ModelSerializer):
-    """What a returned PMI has done since coming home; fields left out keep their recorded value."""
+    """What a returned PMI has done since coming home; fields left out keep their recorded value.
+    ``version``: the reintegration's version as read (``reintegration.version`` of the PMI)."""
+
+    version = version_field()
 
     class Meta:
         model = Reintegration

@@ -154,7 +154,8 @@ class MigrantWorkerViewSet(ScopedModelViewSet):
         migrant = self.get_object()
         data = self._action_input(ReintegrationInputSerializer)
         existed = Reintegration.objects.filter(migrant=migrant).exists()
-        services.reintegration_record(migrant=migrant, user=request.user, **data)
+        version = {"expected_version": data.pop("version")} if "version" in data else {}
+        services.reintegration_record(migrant=migrant, user=request.user, **version, **data)
         return self._answer(migrant, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
 

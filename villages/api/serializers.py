@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agencies.models import Agency
+from desmigratif.api.versioning import version_field
 from regions.models import VILLAGE_CODE_RE, Village
 
 from ..models import DesmigratifVillage, PillarActivity
@@ -29,12 +30,13 @@ class DesmigratifVillageSerializer(serializers.ModelSerializer):
     district_name = serializers.CharField(source="village.district.name", read_only=True)
     regency_name = serializers.CharField(source="village.district.regency.name", read_only=True)
     province_name = serializers.CharField(source="village.district.regency.province.name", read_only=True)
+    version = version_field()
 
     class Meta:
         model = DesmigratifVillage
         fields = ["id", "village", "village_name", "district_name", "regency_name", "province_name",
                   "year_designated", "decree_number", "decree_date", "funding_source", "status", "is_desmigratif",
-                  "is_desa_migran_emas", "notes", "created_at", "updated_at"]
+                  "is_desa_migran_emas", "notes", "version", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
 
@@ -84,10 +86,11 @@ class PillarActivitySerializer(serializers.ModelSerializer):
     partner_agency = serializers.SlugRelatedField(
         slug_field="acronym", queryset=Agency.objects.all(), required=False, allow_null=True, help_text=AGENCY_HELP,
         error_messages={"does_not_exist": _("No agency has the acronym {value}.")})
+    version = version_field()
 
     class Meta:
         model = PillarActivity
         fields = ["id", "village", "desmigratif_village", "village_name", "pillar", "kind", "date", "title",
                   "participants_women", "participants_men", "services_given", "businesses_started",
-                  "children_reached", "partner_agency", "budget", "notes", "created_at", "updated_at"]
+                  "children_reached", "partner_agency", "budget", "notes", "version", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
