@@ -250,6 +250,9 @@ def test_the_rebuild_task_repairs_summaries_that_went_wrong():
     expected = [rows_of(summary) for summary in ALL]
     MigrantStageSummary.objects.filter(level=SummaryLevel.REGENCY, area_code="32.09").delete()
     CooperativeSummary.objects.update(members=0)
+    stray = PlacementSummary.objects.filter(level=SummaryLevel.VILLAGE).first()
+    stray.pk, stray.year = None, 1999  # a row counting what no record holds
+    stray.save()
     result = rebuild_summaries_task.delay().get()
     assert result["migrants.MigrantStageSummary"] > 0
     assert [rows_of(summary) for summary in ALL] == expected
