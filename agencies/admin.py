@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from desmigratif.versioning import VersionedAdminMixin
 from regions.admin import province_filter, year_filter
 
 from .models import Agency, Engagement
@@ -29,7 +30,7 @@ class AgencyCurrentFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["acronym", "name", "kind", "valid_from", "valid_until", "successor"]
     list_select_related = ["successor"]
     list_filter = ["kind", AgencyCurrentFilter]
@@ -43,7 +44,7 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(SimpleHistoryAdmin):
+class EngagementAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["agency", "year", "pillar", "kind", "level", "area", "budget"]
     list_display_links = ["agency", "year"]
     list_select_related = ["agency", "regency", "village"]

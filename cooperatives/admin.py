@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import AreaScopedAdminMixin
+from desmigratif.versioning import VersionedAdminMixin
 from regions.admin import province_filter, year_filter
 
 from .models import Cooperative, CooperativeMember, CooperativeYearlyFigure
@@ -27,7 +28,7 @@ class CooperativeMemberInline(admin.TabularInline):
 
 
 @admin.register(Cooperative)
-class CooperativeAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+class CooperativeAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
     area_path = "desmigratif_village__village"
     list_display = ["name", "kind", "desmigratif_village", "business_type", "year_founded", "legal_entity_number",
                     "is_active"]
@@ -48,7 +49,7 @@ class CooperativeAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CooperativeMember)
-class CooperativeMemberAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+class CooperativeMemberAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
     area_path = "cooperative__desmigratif_village__village"
     list_display = ["name", "cooperative", "migrant", "is_returned_pmi", "joined_on"]
     list_select_related = ["cooperative", "migrant"]
@@ -60,7 +61,7 @@ class CooperativeMemberAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CooperativeYearlyFigure)
-class CooperativeYearlyFigureAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+class CooperativeYearlyFigureAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
     area_path = "cooperative__desmigratif_village__village"
     list_display = ["cooperative", "year", "members", "members_returned_pmi", "capital", "assets", "revenue",
                     "shu"]

@@ -160,3 +160,26 @@ class VersionedFormMixin:
     def service_fields(self) -> dict:
         """The cleaned fields for the service, without the version (given as ``expected_version``)."""
         return {name: value for name, value in self.cleaned_data.items() if name != VERSION_FIELD}
+
+
+# --- the admin ------------------------------------------------------------------------------------
+
+
+class VersionedAdminMixin:
+    """Admin saves of versioned records (and of their inline rows) move the version on, so that a page
+    form opened before an administrator's correction is refused instead of overwriting it. (The admin's
+    change view runs in a transaction, as the services do.)"""
+
+    def save_model(self, request, obj, form, change):
+        if change and obj.pk is not None:
+            version_claim(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        deleted = set(getattr(formset, "deleted_forms", []))
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if (isinstance(instance, VersionedModel) and instance.pk is not None and inline_form.has_changed()
+                    and inline_form not in deleted):
+                version_claim(instance)
+        super().save_formset(request, form, formset, change)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import AreaScopedAdminMixin
+from desmigratif.versioning import VersionedAdminMixin
 from regions.admin import province_filter, search_by_code_or_name, year_filter
 
 from .models import DesmigratifVillage, FieldOfficer, PillarActivity
@@ -15,7 +16,7 @@ class FieldOfficerInline(admin.TabularInline):
 
 
 @admin.register(DesmigratifVillage)
-class DesmigratifVillageAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+class DesmigratifVillageAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
     area_path = "village"
     list_display = ["village", "regency", "year_designated", "funding_source", "status", "is_desmigratif",
                     "is_desa_migran_emas", "decree_number"]
@@ -53,7 +54,7 @@ class DesmigratifVillageAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(FieldOfficer)
-class FieldOfficerAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+class FieldOfficerAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
     area_path = "desmigratif_village__village"
     list_display = ["name", "role", "desmigratif_village", "phone", "active_since", "active_until"]
     list_select_related = ["desmigratif_village__village"]
@@ -64,7 +65,7 @@ class FieldOfficerAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PillarActivity)
-class PillarActivityAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+class PillarActivityAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
     area_path = "desmigratif_village__village"
     list_display = ["title", "desmigratif_village", "pillar", "kind", "date", "participants", "partner_agency",
                     "budget"]

@@ -494,3 +494,28 @@ def test_every_model_with_an_update_service_is_versioned_and_its_edit_page_carri
         expected = record.version if not isinstance(record, MigrantWorker) or "reintegration" not in case.url_name \
             else 0
         assert form.hidden.get("version") == str(expected), case.url_name
+
+
+def test_an_administrators_correction_in_the_admin_refuses_forms_opened_before_it():
+    figure, _pk = _yearly_figure()
+    cooperative = figure.cooperative
+    operator = browser(second_operator())
+    cooperative_form = read_form(operator.get(reverse("cooperatives:cooperative_edit", args=[cooperative.pk])))
+    figure_form = read_form(operator.get(reverse("cooperatives:cooperativeyearlyfigure_edit", args=[figure.pk])))
+
+    admin = browser(User.objects.get(username="admin"))
+    change = reverse("admin:cooperatives_cooperative_change", args=[cooperative.pk])
+    data = read_form(admin.get(change)).fields
+    figure_prefix = next(name[:-len("-id")] for name, value in data.items()
+                         if name.endswith("-id") and value == str(figure.pk))
+    data.update({"name": "Koperasi Dikoreksi Admin", f"{figure_prefix}-members": "99"})
+    response = admin.post(change, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+
+    for url, form, field, value in (
+            (reverse("cooperatives:cooperative_edit", args=[cooperative.pk]), cooperative_form, "name", "Lain"),
+            (reverse("cooperatives:cooperativeyearlyfigure_edit", args=[figure.pk]), figure_form, "members", "55")):
+        assert STALE_EN in operator.post(url, {**form.fields, field: value}).content.decode(), url
+    cooperative.refresh_from_db()
+    figure.refresh_from_db()
+    assert (cooperative.name, figure.members) == ("Koperasi Dikoreksi Admin", 99)
