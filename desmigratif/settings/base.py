@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cooperatives",
     "exchange",
     "privacy",
+    "maintenance",
     "demo",
     "dashboards",
     "reports",
