@@ -23,6 +23,8 @@ from django.db import connection, models
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from desmigratif.versioning import VERSION_FIELD
+
 PAGE = 1000
 HISTORY_OWN_FIELDS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
 # Fields whose database value is the validated Python value itself: no conversion per value.
@@ -56,19 +58,26 @@ def update_with_history(model: type[models.Model], objs: Sequence[models.Model],
     if not objs:
         return
     driver, history = _driver(), _history_model(model)
-    if driver == "django" or history is None:
-        bulk_update_with_history(objs, model, list(fields), batch_size=PAGE, default_user=user,
-                                 default_change_reason=reason)
-        return
     meta = model._meta
+    # a versioned record's version moves on with every write, so that a form opened before the import
+    # is refused (desmigratif.versioning): counted up in the database, not from what the import read
+    versioned = VERSION_FIELD in {f.name for f in meta.concrete_fields} and VERSION_FIELD not in fields
+    if driver == "django" or history is None:
+        if versioned:
+            for obj in objs:
+                obj.version += 1
+        bulk_update_with_history(objs, model, [*fields, *([VERSION_FIELD] if versioned else [])],
+                                 batch_size=PAGE, default_user=user, default_change_reason=reason)
+        return
     targets, pk = [meta.get_field(name) for name in fields], meta.pk
     convert = _row_converter([*targets, pk], driver)
     rows = [convert([*(f.pre_save(obj, False) for f in targets), obj.pk]) for obj in objs]
     table, quote = quote_name(meta.db_table), quote_name
     with connection.cursor() as cursor:
+        bump = f", {quote(VERSION_FIELD)} = {quote(VERSION_FIELD)} + 1" if versioned else ""
         if driver == "sqlite":
             sets = ", ".join(f"{quote(f.column)} = %s" for f in targets)
-            cursor.executemany(f"UPDATE {table} SET {sets} WHERE {quote(pk.column)} = %s", rows)
+            cursor.executemany(f"UPDATE {table} SET {sets}{bump} WHERE {quote(pk.column)} = %s", rows)
         else:
             from psycopg2.extras import execute_values
 
@@ -76,9 +85,13 @@ def update_with_history(model: type[models.Model], objs: Sequence[models.Model],
             # of NULLs would otherwise be text)
             sets = ", ".join(f"{quote(f.column)} = v.c{i}::{f.db_type(connection)}" for i, f in enumerate(targets))
             names = ", ".join(f"c{i}" for i in range(len(targets)))
-            execute_values(cursor.cursor, f"UPDATE {table} AS t SET {sets} FROM (VALUES %s) AS v({names}, pk) "
+            bump = bump.replace(f"= {quote(VERSION_FIELD)}", f"= t.{quote(VERSION_FIELD)}")
+            execute_values(cursor.cursor, f"UPDATE {table} AS t SET {sets}{bump} FROM (VALUES %s) AS v({names}, pk) "
                                           f"WHERE t.{quote(pk.column)} = v.pk::{pk.db_type(connection)}",
                            rows, page_size=PAGE)
+    if versioned:
+        for obj in objs:
+            obj.version += 1
     _insert_history(history, objs, "~", user=user, reason=reason, driver=driver)
 
 

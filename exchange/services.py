@@ -297,8 +297,20 @@ def _failed(job: ImportJob, error: Exception) -> ImportJob:
 
 
 def _enqueue(step: str, job_pk: int) -> None:
+    """Hand the step to a worker; with the broker down the job fails at once, saying why (nothing was written)."""
+    from kombu.exceptions import OperationalError
+
     from . import tasks
 
     task = tasks.import_job_check_task if step == "check" else tasks.import_job_write_task
-    result = task.delay(job_pk)
+    try:
+        result = task.delay(job_pk)
+    except OperationalError as error:
+        logger.warning("Import job %s could not be queued: %s", job_pk, type(error).__name__)
+        job = ImportJob.objects.get(pk=job_pk)
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            _finish(job, JobStatus.FAILED, problems=_message(_(
+                "Background work is unavailable at the moment, so this large file could not be processed; "
+                "nothing was written. Try again later.")))
+        return
     ImportJob.objects.filter(pk=job_pk).update(task_id=(result.id or "")[:50])

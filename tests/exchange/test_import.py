@@ -74,6 +74,7 @@ def test_bad_rows_among_good_ones_all_listed_nothing_written_then_fixed_and_acce
         confirm(job)
 
     fixed = [good[0], pmi_row(a, name="Dewi"), good[1], pmi_row(b, name="Rina"), row_of(known, address="Blok Baru 2")]
+    version_before = known.version
     job = check("cirebon", xlsx(fixed))
     assert job.status == JobStatus.READY, job.problems
     assert (job.total_rows, job.created_count, job.updated_count, job.unchanged_count) == (5, 4, 1, 0)
@@ -87,6 +88,8 @@ def test_bad_rows_among_good_ones_all_listed_nothing_written_then_fixed_and_acce
         Stage.REGISTERED, datetime.date(2024, 3, 1), datetime.date(2024, 3, 1))
     known.refresh_from_db()
     assert known.address == "Blok Baru 2"
+    assert known.version == version_before + 1  # an edit page opened before the import is refused
+    assert created.version == 1
     history = known.history.first()
     assert (history.history_type, history.history_user.username, history.history_change_reason) == (
         "~", "cirebon", f"Import #{job.pk}")

@@ -123,6 +123,24 @@ def test_an_import_dry_run_and_its_confirmation_work(client, redis_stopped):
     assert MigrantWorker.objects.filter(name__startswith="Impor Tanpa Redis").count() == 3
 
 
+def test_a_large_import_says_background_work_is_unavailable(client, redis_stopped, settings,
+                                                            django_capture_on_commit_callbacks):
+    """A file large enough for a worker: the job fails at once with the reason, nothing written, no 500."""
+    settings.EXCHANGE_ASYNC_ROWS = 2
+    browser(client, "cirebon")
+    village = cirebon_villages(1)[0]
+    rows = [pmi_row(village, name=f"Impor Besar Tanpa Redis {i}") for i in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):  # the task is sent as the request commits
+        response = client.post(reverse("exchange:import_upload"), {"kind": "migrants", "file": upload(xlsx(rows))})
+    assert response.status_code == 302
+    job = ImportJob.objects.filter(user__username="cirebon").latest("pk")
+    assert job.in_background and job.status == JobStatus.FAILED
+    assert "Background work is unavailable" in job.problems[0]["message"]
+    page = client.get(reverse("exchange:import_detail", args=[job.pk]))
+    assert page.status_code == 200 and "Background work is unavailable" in page.content.decode()
+    assert not MigrantWorker.objects.filter(name__startswith="Impor Besar Tanpa Redis").exists()
+
+
 def test_requesting_a_report_says_background_work_is_unavailable(client, redis_stopped):
     browser(client, "kemnaker")
     response = client.post(reverse("reports:yearlyreport_request"), {"year": 2022, "area": "32"}, follow=True)
