@@ -7,7 +7,9 @@ eagerly and the cache is in process memory. That pair is the embedded default th
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
+from django_guid.integrations import CeleryIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -38,6 +40,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "bootstrap",  # Bootstrap 5's built files from PyPI (django-bootstrap-static): no CDN
+    "django_guid",  # a request id on every request and log record, handed on to Celery tasks
+    "csp",  # Content-Security-Policy header and nonces (django-csp)
     # ours: regions at the bottom, the program's domain apps above them
     "accounts",
     "regions",
@@ -54,8 +58,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: the request id is set before anything logs, and the request line is logged with the
+    # final status of every answer (desmigratif.logging)
+    "django_guid.middleware.guid_middleware",
+    "desmigratif.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "desmigratif.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -226,9 +235,88 @@ SPECTACULAR_SETTINGS = {
                              "desmigratif.api.schema.add_error_responses"],
 }
 
+# --- security headers (production.py adds HTTPS: redirect, HSTS, secure cookies) -------------------------
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp), the same in development, tests and production. Everything is
+# served by the portal itself (Bootstrap, htmx, Swagger UI from drf-spectacular-sidecar): no other
+# origin. Inline <script>/<style> elements need the request's nonce (`nonce="{{ request.csp_nonce }}"`,
+# as in templates/drf_spectacular/swagger_ui.html); style="" attributes are allowed (progress bars and
+# Swagger UI set widths inline: style cannot run code). Inline event handlers are refused, except the
+# ones whose exact code is hashed below ('unsafe-hashes'): keep that list short, prefer portal.js.
+CSP_SCRIPT_HASHES = [
+    "'sha256-MguIPR6qNR8D3B+eAlK+bIRTZe8t3wkOY4B/56Me9FU='",  # onclick="window.print()" (reports)
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, UNSAFE_HASHES, *CSP_SCRIPT_HASHES],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# --- request ids (django-guid) -----------------------------------------------------------------------
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",  # taken from a request only when it is a valid UUID
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": True,
+    "UUID_FORMAT": "hex",
+    # hands the request id to the tasks a request queues; the worker logs through LOGGING below
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=True)],
+}
+
+# --- logs ------------------------------------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object a line (production's default); text: readable lines (development).
+# Both carry the request id (and a Celery task's id and name) and mask NIKs and phone numbers; paths
+# are logged without their query string (desmigratif.logging, desmigratif.middleware).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "filters": {
+        "request_context": {"()": "desmigratif.logging.RequestContextFilter"},
+        "redact": {"()": "desmigratif.logging.RedactPersonalDataFilter"},
+    },
+    "formatters": {
+        "json": {"()": "desmigratif.logging.JsonFormatter"},
+        "text": {"()": "desmigratif.logging.TextFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                    "filters": ["request_context", "redact"],
+                    "formatter": "json" if LOG_FORMAT == "json" else "text"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # SQL with its parameters (NIKs, names) is never logged, whatever LOG_LEVEL says
+        "django.db.backends": {"level": "INFO"},
+        # its per-request lines ("header not found, generated …") say nothing the request line does not
+        "django_guid": {"level": "WARNING"},
+        "celery.app.trace": {"level": LOG_LEVEL},
+    },
 }
+
+# --- read replica (optional) ------------------------------------------------------------------------
+# DATABASE_REPLICA_URL: a PostgreSQL streaming replica of DATABASE_URL. The dashboards' summary tables
+# (and so the statistics API) are read from it; every write, and every read inside a transaction,
+# stays on the primary (desmigratif.routers). Unset: one database, as before.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the replica is the test database
+    DATABASE_ROUTERS = ["desmigratif.routers.ReplicaRouter"]
