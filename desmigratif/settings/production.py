@@ -40,7 +40,11 @@ if "*" in ALLOWED_HOSTS:
 # here the primary must be given: no SQLite file by default.
 _required("DATABASE_URL", "the database, e.g. postgres://desmigratif:PASSWORD@127.0.0.1:5432/desmigratif")
 _required("REDIS_URL", "the Redis server of the Celery queue and the cache, e.g. redis://127.0.0.1:6379/0")
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Behind pgbouncer in transaction pooling mode: CONN_MAX_AGE=0 and PGBOUNCER_TRANSACTION_POOLING=true
+# (a server-side cursor, which .iterator() uses on PostgreSQL, cannot outlive pgbouncer's transaction).
+for _database in DATABASES.values():
+    _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("PGBOUNCER_TRANSACTION_POOLING", default=False)
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"https://{host}" for host in ALLOWED_HOSTS
                                                                   if not host.startswith(".")])
