@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection, models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -99,120 +99,118 @@ class Summary:
         return list(self.sources[0].measures)
 
     def refresh(self, *, villages: Iterable[str] | None = None) -> None:
-        """Recount the village rows of ``villages`` (None: all) and the rows of their regencies."""
+        """Recount the village rows of ``villages`` (None: all) and the rows of their regencies.
+
+        All of it in the database, as INSERT … SELECT over the sources' grouped queries: no summary row
+        passes through Python (an import touching 400 villages recounts some 100,000 rows).
+        """
         data_changed()
-        with transaction.atomic():
+        with transaction.atomic(), connection.cursor() as cursor:
             if villages is None:
-                self._rebuild_in_database()
+                self._rebuild(cursor)
                 return
             codes = sorted({code for code in villages if code})
             if not codes:
                 return
+            table = self._quote(self.model._meta.db_table)
             for part in _chunks(codes):
                 self.model.objects.filter(level=SummaryLevel.VILLAGE, area_code__in=part).delete()
-                self._count_villages(part)
-            self._roll_up(sorted({code[:REGENCY_CODE_LENGTH] for code in codes}))
+                self._insert_counts(cursor, table, villages=part)
+            for part in _chunks(sorted({code[:REGENCY_CODE_LENGTH] for code in codes}), REGENCY_CHUNK):
+                self.model.objects.filter(level=SummaryLevel.REGENCY, area_code__in=part).delete()
+                self._insert_roll_up(cursor, table, source=table, regencies=part)
 
-    def _rebuild_in_database(self) -> None:
-        """Everything counted again in the database, and only the difference written.
+    # --- SQL -----------------------------------------------------------------------------------------
 
-        The same grouped queries as ``_count_villages`` (compiled from the same sources) fill a
-        temporary table with the village rows, which then gives the regency rows; the millions of
-        rows of a national data set never pass through Python. The summary table is then brought to
-        it with three statements: rows no longer counted deleted, changed counts updated, new rows
-        inserted. A rebuild that repairs little writes little — deleting every row and inserting it
-        again made PostgreSQL check each new key against the dead row of the same key (two minutes
-        at 5 M PMI, more each time) — and readers see the old figures until the transaction commits.
-        """
-        model = self.model
-        quote = connection.ops.quote_name
-        table = quote(model._meta.db_table)
-        fresh = quote(f"{model._meta.db_table}_fresh")
+    @staticmethod
+    def _quote(name: str) -> str:
+        return connection.ops.quote_name(name)
 
-        def column(name: str) -> str:
-            return quote(model._meta.get_field(name).column)
+    def _column(self, name: str) -> str:
+        return self._quote(self.model._meta.get_field(name).column)
 
-        keys = [column("level"), column("area_code"), *(column(name) for name in self.dimensions)]
-        measures = [column(name) for name in self.measures]
-        same_key = " AND ".join(f"t.{name} = f.{name}" for name in keys)
-        with connection.cursor() as cursor:
-            postgresql = connection.vendor == "postgresql"
-            if postgresql:
-                # grouping and comparing in memory, by hashing: with its estimates for a fresh temporary table
-                # the planner sorts a million text keys (seconds, by collation) or probes an index per row
-                cursor.execute("SET LOCAL work_mem = '256MB'; SET LOCAL enable_mergejoin = off; "
-                               "SET LOCAL enable_nestloop = off")
-            cursor.execute(f"DROP TABLE IF EXISTS {fresh}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {fresh} AS SELECT {', '.join(keys + measures)} FROM {table} "
-                           f"WHERE 1 = 0")
-            for source in self.sources:
-                grouped = (source.queryset().order_by()
-                           .annotate(_area=models.F(source.village), **_aliases(source.dimensions))
-                           .values("_area", *[f"_{name}" for name in source.dimensions])
-                           .annotate(**{f"_{name}": expr for name, expr in source.measures.items()}))
-                sql, params = grouped.query.sql_with_params()
-                names = [*source.constants, *source.dimensions, *source.measures]
-                selected = [*(["%s"] * len(source.constants)),
-                            *(f"grouped.{quote(f'_{name}')}" for name in (*source.dimensions, *source.measures))]
-                cursor.execute(
-                    f"INSERT INTO {fresh} ({column('level')}, {column('area_code')}, "
-                    f"{', '.join(column(name) for name in names)}) "
-                    f"SELECT %s, grouped.{quote('_area')}, {', '.join(selected)} FROM ({sql}) grouped",
-                    [SummaryLevel.VILLAGE.value, *source.constants.values(), *params])
-            dimensions = keys[2:]
-            cursor.execute(
-                f"INSERT INTO {fresh} ({', '.join(keys + measures)}) "
-                f"SELECT %s, SUBSTR({column('area_code')}, 1, {REGENCY_CODE_LENGTH}), {', '.join(dimensions)}, "
-                f"{', '.join(f'SUM({name})' for name in measures)} FROM {fresh} WHERE {column('level')} = %s "
-                f"GROUP BY SUBSTR({column('area_code')}, 1, {REGENCY_CODE_LENGTH}), {', '.join(dimensions)}",
-                [SummaryLevel.REGENCY.value, SummaryLevel.VILLAGE.value])
-            if postgresql:
-                cursor.execute(f"ANALYZE {fresh}")  # a temporary table has no statistics until asked
-            cursor.execute(f"DELETE FROM {table} WHERE NOT EXISTS (SELECT 1 FROM {fresh} f WHERE "
-                           f"{same_key.replace('t.', f'{table}.')})")
-            cursor.execute(f"UPDATE {table} SET {', '.join(f'{name} = f.{name}' for name in measures)} "
-                           f"FROM {fresh} f WHERE {same_key.replace('t.', f'{table}.')} AND "
-                           f"({' OR '.join(f'{table}.{name} <> f.{name}' for name in measures)})")
-            cursor.execute(f"INSERT INTO {table} ({', '.join(keys + measures)}) "
-                           f"SELECT {', '.join(f'f.{name}' for name in keys + measures)} FROM {fresh} f "
-                           f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {same_key})")
-            cursor.execute(f"DROP TABLE {fresh}")
-            if postgresql:  # the rest of the caller's transaction plans as usual
-                cursor.execute("SET LOCAL work_mem TO DEFAULT; SET LOCAL enable_mergejoin TO DEFAULT; "
-                               "SET LOCAL enable_nestloop TO DEFAULT")
+    @property
+    def _keys(self) -> list[str]:
+        return [self._column("level"), self._column("area_code"), *(self._column(name) for name in self.dimensions)]
 
-    def _count_villages(self, codes: list[str]) -> None:
-        rows = []
+    @property
+    def _measures(self) -> list[str]:
+        return [self._column(name) for name in self.measures]
+
+    def _insert_counts(self, cursor, target: str, *, villages: list[str] | None = None) -> None:
+        """The village rows of ``villages`` (None: all) counted from the facts into ``target``."""
+        quote, column = self._quote, self._column
         for source in self.sources:
-            facts = source.queryset().filter(**{f"{source.village}__in": codes})
+            facts = source.queryset()
+            if villages is not None:
+                facts = facts.filter(**{f"{source.village}__in": villages})
             grouped = (facts.order_by().annotate(_area=models.F(source.village), **_aliases(source.dimensions))
                        .values("_area", *[f"_{name}" for name in source.dimensions])
                        .annotate(**{f"_{name}": expr for name, expr in source.measures.items()}))
-            for found in grouped.iterator(chunk_size=5000):
-                values = {name: found[f"_{name}"] for name in (*source.dimensions, *source.measures)}
-                rows.append(self.model(level=SummaryLevel.VILLAGE, area_code=found["_area"],
-                                       **source.constants, **values))
-                if len(rows) >= 5000:
-                    self.model.objects.bulk_create(rows)
-                    rows = []
-        self.model.objects.bulk_create(rows)
+            sql, params = grouped.query.sql_with_params()
+            names = [*source.constants, *source.dimensions, *source.measures]
+            selected = [*(["%s"] * len(source.constants)),
+                        *(f"grouped.{quote(f'_{name}')}" for name in (*source.dimensions, *source.measures))]
+            cursor.execute(
+                f"INSERT INTO {target} ({column('level')}, {column('area_code')}, "
+                f"{', '.join(column(name) for name in names)}) "
+                f"SELECT %s, grouped.{quote('_area')}, {', '.join(selected)} FROM ({sql}) grouped",
+                [SummaryLevel.VILLAGE.value, *source.constants.values(), *params])
 
-    def _roll_up(self, regencies: list[str]) -> None:
-        for part in _chunks(regencies, REGENCY_CHUNK):
-            within = Q()
-            for regency in part:
-                within |= Q(area_code__startswith=f"{regency}.")
-            villages = self.model.objects.filter(level=SummaryLevel.VILLAGE).filter(within)
-            self.model.objects.filter(level=SummaryLevel.REGENCY, area_code__in=part).delete()
-            grouped = (villages.order_by().annotate(_regency=Substr("area_code", 1, REGENCY_CODE_LENGTH))
-                       .values("_regency", *self.dimensions)
-                       .annotate(**{f"_{name}": models.Sum(name) for name in self.measures}))
-            self.model.objects.bulk_create(
-                [self.model(level=SummaryLevel.REGENCY, area_code=found["_regency"],
-                            **{name: found[name] for name in self.dimensions},
-                            **{name: found[f"_{name}"] for name in self.measures})
-                 for found in grouped.iterator(chunk_size=5000)],
-                batch_size=5000)
+    def _insert_roll_up(self, cursor, target: str, *, source: str, regencies: list[str] | None = None) -> None:
+        """The regency rows of ``regencies`` (None: all), added up from the village rows in ``source``."""
+        keys, measures, area = self._keys, self._measures, self._column("area_code")
+        regency = f"SUBSTR({area}, 1, {REGENCY_CODE_LENGTH})"
+        within, params = "", [SummaryLevel.REGENCY.value, SummaryLevel.VILLAGE.value]
+        if regencies is not None:
+            within = f" AND {regency} IN ({', '.join(['%s'] * len(regencies))})"
+            params += regencies
+        dimensions = keys[2:]
+        cursor.execute(
+            f"INSERT INTO {target} ({', '.join(keys + measures)}) "
+            f"SELECT %s, {regency}, {', '.join(dimensions)}, {', '.join(f'SUM({name})' for name in measures)} "
+            f"FROM {source} WHERE {self._column('level')} = %s{within} GROUP BY {regency}, {', '.join(dimensions)}",
+            params)
+
+    def _rebuild(self, cursor) -> None:
+        """Everything counted again, and only the difference written.
+
+        The counts fill a temporary table (village rows, then the regency rows from them); the summary
+        table is then brought to it with three statements: rows no longer counted deleted, changed
+        measures updated, new rows inserted. A rebuild that repairs little writes little — deleting
+        every row and inserting it again made PostgreSQL check each new key against the dead row of the
+        same key (two minutes at 5 M PMI, more each time) — and readers see the old figures until the
+        transaction commits.
+        """
+        table = self._quote(self.model._meta.db_table)
+        fresh = self._quote(f"{self.model._meta.db_table}_fresh")
+        keys, measures = self._keys, self._measures
+        same_key = " AND ".join(f"t.{name} = f.{name}" for name in keys)
+        postgresql = connection.vendor == "postgresql"
+        if postgresql:
+            # grouping and comparing in memory, by hashing: with its estimates for a fresh temporary table
+            # the planner sorts a million text keys (seconds, by collation) or probes an index per row
+            cursor.execute("SET LOCAL work_mem = '256MB'; SET LOCAL enable_mergejoin = off; "
+                           "SET LOCAL enable_nestloop = off")
+        cursor.execute(f"DROP TABLE IF EXISTS {fresh}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {fresh} AS SELECT {', '.join(keys + measures)} FROM {table} "
+                       f"WHERE 1 = 0")
+        self._insert_counts(cursor, fresh)
+        self._insert_roll_up(cursor, fresh, source=fresh)
+        if postgresql:
+            cursor.execute(f"ANALYZE {fresh}")  # a temporary table has no statistics until asked
+        own = same_key.replace("t.", f"{table}.")
+        cursor.execute(f"DELETE FROM {table} WHERE NOT EXISTS (SELECT 1 FROM {fresh} f WHERE {own})")
+        cursor.execute(f"UPDATE {table} SET {', '.join(f'{name} = f.{name}' for name in measures)} "
+                       f"FROM {fresh} f WHERE {own} AND "
+                       f"({' OR '.join(f'{table}.{name} <> f.{name}' for name in measures)})")
+        cursor.execute(f"INSERT INTO {table} ({', '.join(keys + measures)}) "
+                       f"SELECT {', '.join(f'f.{name}' for name in keys + measures)} FROM {fresh} f "
+                       f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {same_key})")
+        cursor.execute(f"DROP TABLE {fresh}")
+        if postgresql:  # the rest of the caller's transaction plans as usual
+            cursor.execute("SET LOCAL work_mem TO DEFAULT; SET LOCAL enable_mergejoin TO DEFAULT; "
+                           "SET LOCAL enable_nestloop TO DEFAULT")
 
 
 def _aliases(dimensions: dict[str, object]) -> dict[str, object]:

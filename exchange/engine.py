@@ -99,7 +99,7 @@ class Importer:
             raise FileRejected(_("The file has a header but no rows of data."))
         report.written = write and not report.problem_count
         if report.written and state.touched:
-            self.resource.written(villages=state.touched)
+            self.resource.written(villages=state.touched, moved=state.moved)
         self.progress(report.total, report.total)
         return report
 
@@ -220,10 +220,12 @@ class Importer:
         if write and not report.problem_count:
             creates = [r.instance for r in rows if r.action == CREATE]
             updates = [r.instance for r in rows if r.action == UPDATE]
-            moved_from = resource.villages_of(updates)  # where updated records counted before this write
+            before = resource.villages_by_record(updates)  # where updated records counted before this write
             resource.write(creates=creates, updates=updates, user=self.user, reason=reason)
+            after = resource.villages_by_record(updates)
             # the summaries are recounted once, after the last chunk (see _run), not once per chunk
-            state.touched |= moved_from | resource.villages_of(creates + updates)
+            state.touched |= (set(before.values()) | set(after.values()) | resource.villages_of(creates)) - {None}
+            state.moved = state.moved or any(before.get(pk) != village for pk, village in after.items())
 
     def clean(self, row: Row, obj) -> None:
         """The model's own rules (fields, choices, lengths, clean()); the bulk checks replace the rest."""

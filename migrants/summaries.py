@@ -40,6 +40,18 @@ REINTEGRATIONS = Summary(ReintegrationSummary, (
 SUMMARIES = (STAGES, PLACEMENTS, REINTEGRATIONS)
 
 
+def migrant_stage_summary_refresh(*, villages: Iterable[str] | None = None) -> None:
+    """Recount the stage summary alone: what a new PMI, or a PMI's new name, stage or gender, changes."""
+    STAGES.refresh(villages=villages)
+
+
+def migrant_event_summaries_refresh(*, villages: Iterable[str] | None = None) -> None:
+    """Recount the placement and reintegration summaries, which count by the PMI's village: what a PMI
+    moving to another village changes besides the stage summary."""
+    for summary in (PLACEMENTS, REINTEGRATIONS):
+        summary.refresh(villages=villages)
+
+
 def migrant_summaries_refresh(*, villages: Iterable[str] | None = None) -> None:
     """Recount the PMI summaries of these villages (None: all of them), in the caller's transaction."""
     villages = None if villages is None else set(villages)

@@ -118,6 +118,7 @@ class State:
     today: datetime.date
     villages: dict[str, str | None] = field(default_factory=dict)  # code → official name (None: no such village)
     touched: set[str] = field(default_factory=set)  # villages whose summaries the written rows change
+    moved: bool = False  # an updated record now counts in another village than before
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -148,6 +149,9 @@ class Resource:
     # path from a record to its village code: the rows a file writes are recounted like a service's.
     summaries: tuple[str, ...] = ()
     village_path: str = ""
+    # Summaries that count other facts by these records' village (a PMI's placements, in the PMI's
+    # village): recounted only when a written record moved to another village.
+    summaries_when_moved: tuple[str, ...] = ()
 
     def may_import(self, user) -> bool:
         """Whether the user's role imports this kind at all (rows are still checked one by one)."""
@@ -290,18 +294,21 @@ class Resource:
                 fields.append("updated_at")  # set by its auto_now as the rows are written
             update_with_history(self.model, updates, fields, user=user, reason=reason)
 
-    def villages_of(self, objs: list[models.Model]) -> set[str]:
-        """The village codes these records count in, as stored (one query per 1,000 records)."""
+    def villages_by_record(self, objs: list[models.Model]) -> dict[Any, str | None]:
+        """The village code each record counts in, as stored (one query per 1,000 records)."""
         if not self.summaries or not objs:
-            return set()
-        codes: set[str] = set()
+            return {}
+        found: dict[Any, str | None] = {}
         for part in chunked([obj.pk for obj in objs if obj.pk is not None], 1000):
-            codes.update(self.model.objects.filter(pk__in=part).values_list(self.village_path, flat=True))
-        return codes - {None}
+            found.update(self.model.objects.filter(pk__in=part).values_list("pk", self.village_path))
+        return found
 
-    def written(self, *, villages: set[str]) -> None:
+    def villages_of(self, objs: list[models.Model]) -> set[str]:
+        return set(self.villages_by_record(objs).values()) - {None}
+
+    def written(self, *, villages: set[str], moved: bool = False) -> None:
         """Recount the summaries of the villages a write touched, in the import's transaction."""
-        for path in self.summaries:
+        for path in (*self.summaries, *(self.summaries_when_moved if moved else ())):
             import_string(path)(villages=villages)
 
     # --- export --------------------------------------------------------------------------------------

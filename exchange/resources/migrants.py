@@ -21,7 +21,8 @@ from .base import Column, Resource, Row, State, chunked
 class MigrantWorkerResource(Resource):
     kind = ImportKind.MIGRANTS
     model = MigrantWorker
-    summaries = ("migrants.summaries.migrant_summaries_refresh",)
+    summaries = ("migrants.summaries.migrant_stage_summary_refresh",)
+    summaries_when_moved = ("migrants.summaries.migrant_event_summaries_refresh",)
     village_path = "village_id"
     person_records = True
     selector = "migrants.selectors.migrant_list"
