@@ -112,13 +112,30 @@ class Summary:
             codes = sorted({code for code in villages if code})
             if not codes:
                 return
+            regencies = sorted({code[:REGENCY_CODE_LENGTH] for code in codes})
+            self._lock(cursor, regencies)
             table = self._quote(self.model._meta.db_table)
             for part in _chunks(codes):
                 self.model.objects.filter(level=SummaryLevel.VILLAGE, area_code__in=part).delete()
                 self._insert_counts(cursor, table, villages=part)
-            for part in _chunks(sorted({code[:REGENCY_CODE_LENGTH] for code in codes}), REGENCY_CHUNK):
+            for part in _chunks(regencies, REGENCY_CHUNK):
                 self.model.objects.filter(level=SummaryLevel.REGENCY, area_code__in=part).delete()
                 self._insert_roll_up(cursor, table, source=table, regencies=part)
+
+    def _lock(self, cursor, regencies: list[str]) -> None:
+        """Recounts of the same regency in this table take turns until their transactions end.
+
+        Each recount deletes rows and inserts them again: two at once would both insert the same keys
+        (the second failing on the unique constraint — a 500 for an official saving a PMI while a
+        colleague saves another in the same regency). PostgreSQL: a transaction-level advisory lock per
+        table and regency, taken in code order so that two recounts never wait for each other in a
+        circle. SQLite lets one writer at a time anyway.
+        """
+        if connection.vendor != "postgresql":
+            return
+        for regency in regencies:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s), hashtext(%s))",
+                           [self.model._meta.db_table, regency])
 
     # --- SQL -----------------------------------------------------------------------------------------
 

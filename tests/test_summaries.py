@@ -256,3 +256,38 @@ def test_the_rebuild_task_repairs_summaries_that_went_wrong():
     result = rebuild_summaries_task.delay().get()
     assert result["migrants.MigrantStageSummary"] > 0
     assert [rows_of(summary) for summary in ALL] == expected
+
+
+def test_recounts_of_one_regency_at_the_same_moment_take_turns():
+    """Officials saving PMI of the same regency at once: each save recounts the regency's rows (delete,
+    insert); without taking turns the second insert hit the unique constraint (a 500 in the load test)."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer at a time: recounts cannot overlap there")
+    from migrants.summaries import STAGES
+
+    village = MigrantWorker.objects.filter(village__code__startswith="32.09.").values_list(
+        "village_id", flat=True).first()
+    errors: list[Exception] = []
+    start = threading.Barrier(4)
+
+    def recount() -> None:
+        try:
+            start.wait()
+            for _ in range(5):
+                with transaction.atomic():  # this thread's own connection: committed, as a request's save
+                    STAGES.refresh(villages=[village])
+        except Exception as error:  # any failure is the test's failure
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=recount) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
