@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run serve setup demo test lint worker beat migrations-check bench clean
+.PHONY: run serve setup demo test lint worker beat migrations-check bench loadtest compose-check browser clean
 
 # Install into the virtualenv only when the requirements changed since the last install.
 $(VENV)/.installed-runtime: requirements.txt
@@ -26,9 +26,18 @@ setup: $(VENV)/.installed-runtime
 	$(PY) manage.py load_regions
 	$(PY) manage.py load_demo
 
-## test: the whole suite on the database of the environment (SQLite unless DATABASE_URL is set)
-test: $(VENV)/.installed-dev
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+## test: the whole suite on the database of the environment (SQLite unless DATABASE_URL is set);
+## the browser tests (tests/e2e) need Debian's chromium and chromium-driver, installed here when missing
+test: $(VENV)/.installed-dev browser
 	DJANGO_SETTINGS_MODULE=desmigratif.settings.test $(PY) -m pytest
+
+browser:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
+	  echo "installing chromium + chromedriver (Debian packages)"; \
+	  $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium chromium-driver; }; }
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
@@ -51,6 +60,15 @@ bench: $(VENV)/.installed-dev
 	  { $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
 	    $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq wrk; }; }
 	$(PY) -m bench.run
+
+## loadtest: 50 logged-in clients for 60 s (Locust) against gunicorn on loopback, PostgreSQL desmigratif_loadtest
+## + Redis db 13; 0 errors and every write found, or it fails; table in bench/results/load-latest.md
+loadtest: $(VENV)/.installed-dev
+	$(PY) -m bench.loadtest
+
+## compose-check: docker-compose.yml resolves with the variables of .env.example (Debian's docker-compose)
+compose-check:
+	bash deploy/compose-check
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

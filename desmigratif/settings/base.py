@@ -194,7 +194,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "desmigratif.api.pagination.PortalPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "desmigratif.api.exceptions.portal_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle",
+    "DEFAULT_THROTTLE_CLASSES": ["desmigratif.api.permissions.AnonymousRateThrottle",
                                  "desmigratif.api.permissions.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env("API_THROTTLE_ANON", default="60/minute"),
                                "user": env("API_THROTTLE_USER", default="1200/minute"),
