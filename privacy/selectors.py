@@ -145,6 +145,21 @@ def breach_querysets(query: BreachQuery) -> dict[str, QuerySet]:
     return querysets
 
 
+def breach_sql(query: BreachQuery) -> dict[str, str]:
+    """The SQL of each query as the database receives it, its values in place (for the record of a notification)."""
+    from django.db import connection
+
+    statements = {}
+    for kind, queryset in breach_querysets(query).items():
+        sql, params = queryset.query.sql_with_params()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                statements[kind] = cursor.cursor.mogrify(sql, params).decode()
+            else:
+                statements[kind] = connection.ops.last_executed_query(cursor, sql, params)
+    return statements
+
+
 def _changed_at(query: BreachQuery, history_model, key: str) -> dict[int, datetime.datetime]:
     if not query.windowed:
         return {}

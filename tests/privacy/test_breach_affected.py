@@ -105,7 +105,9 @@ def test_command_shows_its_sql_and_refuses_bad_input():
     out = StringIO()
     call_command("breach_affected", "--area", "32.09", "--since", "2024-01-01", "--show-sql", stdout=out)
     sql = out.getvalue()
-    assert "-- pmi" in sql and "SELECT" in sql and "history_date" in sql
+    assert "-- pmi\n" in sql and "-- user\n" in sql and "history_date" in sql
+    # the values in place, quoted as the database reads them (SQLite keeps times in UTC: midnight in Jakarta)
+    assert "'32.09.%'" in sql and ("2024-01-01T00:00:00+07:00" in sql or "2023-12-31 17:00:00" in sql)
     with pytest.raises(CommandError, match="not a region code"):
         call_command("breach_affected", "--area", "32.99")
     with pytest.raises(CommandError, match="is not a date"):

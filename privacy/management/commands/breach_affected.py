@@ -5,8 +5,9 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
-from privacy.selectors import AffectedPerson, breach_affected, breach_query, breach_querysets
+from privacy.selectors import AffectedPerson, breach_affected, breach_query, breach_sql
 
 
 def _date(value: str) -> datetime.date:
@@ -44,9 +45,11 @@ class Command(BaseCommand):
             query = breach_query(area=area, **dates)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
+        except DatabaseError as error:
+            raise CommandError(f"The database could not be read ({error}): is it migrated?") from None
         if show_sql:
-            for kind, queryset in breach_querysets(query).items():
-                self.stdout.write(f"-- {kind}\n{queryset.query};\n")
+            for kind, sql in breach_sql(query).items():
+                self.stdout.write(f"-- {kind}\n{sql};\n")
             return
         if output and not output.parent.is_dir():
             raise CommandError(f"The folder {output.parent} does not exist.")
