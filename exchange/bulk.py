@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 
 from django.db import connection, models
 from django.utils import timezone
@@ -45,8 +47,12 @@ def insert_with_history(model: type[models.Model], objs: Sequence[models.Model],
     for obj, pk in zip(objs, _allocate_ids(model, len(objs), driver), strict=True):
         obj.pk = pk
     fields = list(meta.concrete_fields)
-    convert = _row_converter(fields, driver)
-    rows = [convert([f.pre_save(obj, True) for f in fields]) for obj in objs]  # pre_save: auto_now(_add)
+    for field in fields:  # auto_now(_add): the time of the write, set on the objects as save() would
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for obj in objs:
+                field.pre_save(obj, True)
+    convert, values = _row_converter(fields, driver), attrgetter(*(f.attname for f in fields))
+    rows = [convert(list(values(obj))) for obj in objs]
     _insert(meta.db_table, [f.column for f in fields], rows, driver)
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
@@ -86,9 +92,9 @@ def update_with_history(model: type[models.Model], objs: Sequence[models.Model],
             sets = ", ".join(f"{quote(f.column)} = v.c{i}::{f.db_type(connection)}" for i, f in enumerate(targets))
             names = ", ".join(f"c{i}" for i in range(len(targets)))
             bump = bump.replace(f"= {quote(VERSION_FIELD)}", f"= t.{quote(VERSION_FIELD)}")
-            execute_values(cursor.cursor, f"UPDATE {table} AS t SET {sets}{bump} FROM (VALUES %s) AS v({names}, pk) "
-                                          f"WHERE t.{quote(pk.column)} = v.pk::{pk.db_type(connection)}",
-                           rows, page_size=PAGE)
+            sql = (f"UPDATE {table} AS t SET {sets}{bump} FROM (VALUES %s) AS v({names}, pk) "
+                   f"WHERE t.{quote(pk.column)} = v.pk::{pk.db_type(connection)}")
+            execute_values(cursor.cursor, sql, rows, page_size=PAGE)
     if versioned:
         for obj in objs:
             obj.version += 1
@@ -133,8 +139,8 @@ def _converter(field, driver: str) -> Callable | None:
     return lambda value: field.get_db_prep_save(value, connection)
 
 
-def _row_converter(fields, driver: str, *, skip: Sequence[int] = ()) -> Callable[[list], list]:
-    pairs = [(i, c) for i, c in enumerate(_converter(f, driver) for f in fields) if c is not None and i not in skip]
+def _row_converter(fields, driver: str) -> Callable[[list], list]:
+    pairs = [(i, c) for i, c in enumerate(_converter(f, driver) for f in fields) if c is not None]
 
     def convert(row: list) -> list:
         for index, conv in pairs:
@@ -158,6 +164,10 @@ def _allocate_ids(model, count: int, driver: str) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _copy_text(value) -> str:
     """A value in PostgreSQL's COPY text format."""
     if value is None:
@@ -166,10 +176,8 @@ def _copy_text(value) -> str:
         return "t" if value else "f"
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = str(value)
-    if any(c in text for c in "\\\t\n\r"):
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
+    text = value if type(value) is str else str(value)
+    return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
 
 
 def _insert(table: str, columns: list[str], rows: list[list], driver: str) -> None:
@@ -190,16 +198,10 @@ def _insert_history(history, objs, history_type: str, *, user, reason: str, driv
     own = {"history_date": timezone.now(), "history_change_reason": reason, "history_type": history_type,
            "history_user": user.pk if user is not None else None}
     fields = [f for f in history._meta.concrete_fields if not f.primary_key]
-    constant = {i: _converter(f, driver) for i, f in enumerate(fields) if f.name in own}
-    template = [own.get(f.name) for f in fields]
-    for index, conv in constant.items():
-        template[index] = conv(template[index]) if conv else template[index]  # converted once, not per row
-    tracked = [(i, f.attname) for i, f in enumerate(fields) if i not in constant]
-    convert = _row_converter(fields, driver, skip=list(constant))
-    rows = []
-    for obj in objs:
-        row = list(template)
-        for index, attname in tracked:
-            row[index] = getattr(obj, attname)
-        rows.append(convert(row))
-    _insert(history._meta.db_table, [f.column for f in fields], rows, driver)
+    # the record's own fields first, then who/when/why — the same for every row, converted once
+    tracked = [f for f in fields if f.name not in own]
+    constant = [f for f in fields if f.name in own]
+    same = [conv(own[f.name]) if (conv := _converter(f, driver)) else own[f.name] for f in constant]
+    convert, values = _row_converter(tracked, driver), attrgetter(*(f.attname for f in tracked))
+    rows = [convert([*values(obj), *same]) for obj in objs]
+    _insert(history._meta.db_table, [f.column for f in tracked + constant], rows, driver)

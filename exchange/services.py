@@ -50,6 +50,8 @@ def estimate_rows(upload, file_name: str) -> int:
         if file_name.lower().endswith(".csv"):
             return max(sum(chunk.count(b"\n") for chunk in iter(lambda: upload.read(1 << 20), b"")) - 1, 0)
         with zipfile.ZipFile(upload) as archive:
+            if sum(info.file_size for info in archive.infolist()) > limit("MAX_UNPACKED_BYTES"):
+                return 0  # a zip bomb: the check refuses it, nothing is unpacked here
             return max((_sheet_rows(archive, info) for info in archive.infolist()
                         if info.filename.startswith("xl/worksheets/sheet")), default=0)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
@@ -59,17 +61,18 @@ def estimate_rows(upload, file_name: str) -> int:
 
 
 def _sheet_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
-    enough = limit("ASYNC_ROWS") + 2
+    enough, budget = limit("ASYNC_ROWS") + 2, limit("MAX_UNPACKED_BYTES")  # sizes in the headers may be forged
     with archive.open(info) as stream:
         head = stream.read(4096)
         match = DIMENSION_RE.search(head)
         if match and match[1]:
             return int(match[1]) - 1
-        count, tail, chunk = 0, b"", head
-        while chunk and count <= enough:
+        count, tail, chunk, read = 0, b"", head, len(head)
+        while chunk and count <= enough and read <= budget:
             count += (tail + chunk).count(b"<row ") - tail.count(b"<row ")
             tail = chunk[-4:]
             chunk = stream.read(1 << 20)
+            read += len(chunk)
     return max(count - 1, 0)
 
 

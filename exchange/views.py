@@ -15,6 +15,7 @@ from django.http import FileResponse, HttpResponse, HttpResponseRedirect, Stream
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
@@ -209,6 +210,10 @@ class ExportView(LoginRequiredMixin, View):
                             filename=_file_name(self.kind, stamp, "xlsx"))
 
     def refuse(self, message: str):
-        return render(self.request, "exchange/export_refused.html", {"message": message,
-                                                                      "can_write": can_write(self.request.user)},
-                      status=400)
+        # back to the list the export was asked from (its filters kept), when the browser says which it was
+        back = self.request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={self.request.get_host()},
+                                               require_https=self.request.is_secure()):
+            back = reverse("home")
+        return render(self.request, "exchange/export_refused.html",
+                      {"message": message, "can_write": can_write(self.request.user), "back": back}, status=400)

@@ -304,6 +304,10 @@ class Resource:
         return found
 
     def villages_of(self, objs: list[models.Model]) -> set[str]:
+        """The village codes these records count in: read from the records themselves when the village is
+        one of their own fields (records just written), else as stored."""
+        if self.summaries and "__" not in self.village_path:
+            return {getattr(obj, self.village_path) for obj in objs} - {None}
         return set(self.villages_by_record(objs).values()) - {None}
 
     def written(self, *, villages: set[str], moved: bool = False) -> None:

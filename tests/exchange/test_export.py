@@ -94,6 +94,12 @@ def test_export_above_the_row_limit_is_refused(client, english_pages, settings):
     response = client.get(reverse("exchange:migrants_export"))
     assert response.status_code == 400
     assert "Narrow the filters" in response.content.decode()
+    assert f'href="{reverse("home")}"' in response.content.decode()  # no script link (the CSP forbids them)
+    listed = reverse("migrants:migrantworker_list") + "?stage=abroad"
+    back = client.get(reverse("exchange:migrants_export"), HTTP_REFERER=f"http://testserver{listed}")
+    assert f'href="http://testserver{listed}"' in back.content.decode().replace("&amp;", "&")
+    elsewhere = client.get(reverse("exchange:migrants_export"), HTTP_REFERER="https://evil.example/x")
+    assert "evil.example" not in elsewhere.content.decode()
 
 
 def test_formula_injection_neutralised_and_round_trip_kept(client):
