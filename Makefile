@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run serve setup demo test lint worker beat migrations-check bench loadtest compose-check browser clean
+.PHONY: run serve setup demo test lint worker beat migrations-check bench loadtest compose-check audit browser clean
 
 # Install into the virtualenv only when the requirements changed since the last install.
 $(VENV)/.installed-runtime: requirements.txt
@@ -69,6 +69,10 @@ loadtest: $(VENV)/.installed-dev
 ## compose-check: docker-compose.yml resolves with the variables of .env.example (Debian's docker-compose)
 compose-check:
 	bash deploy/compose-check
+
+## audit: the pinned requirements against known vulnerabilities (pip-audit; security/pip-audit-ignore.txt)
+audit: $(VENV)/.installed-dev
+	bash security/pip-audit
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
