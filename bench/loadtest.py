@@ -245,8 +245,8 @@ def run(settings: dict) -> int:
     errors = loadtest_report.errors_of(stats, exit_code)
     notes = [f"Load average (1 min) before the run {load_before[0]:.2f}, after {load_after[0]:.2f}."]
     if load_before[0] >= 0.5:
-        notes.append("The machine was shared with other work during the run (other engineers' tests and builds): "
-                     "the latencies include that contention.")
+        notes.append("The machine was not idle when the run started (load average ≥ 0.5): the latencies may "
+                     "include other work's share of the CPUs.")
     notes.append(f"Celery broker queue after the run: {queued} message(s) (no worker was started: no request of "
                  "the mix enqueues a task).")
     if os.environ.get("LOADTEST_NOTE"):
