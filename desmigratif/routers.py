@@ -4,7 +4,7 @@ Only installed when a replica is configured (settings ``DATABASE_ROUTERS``). The
 what the dashboards and the statistics API read; they are the heavy, read-mostly part. Everything
 else — and every write — stays on the primary (``default``), and so does any read made inside a
 transaction on the primary: a service that recounts a summary reads the rows it has just written
-(``Summary._roll_up``), which a replica would not have yet.
+(``Summary.refresh``: the regency rows from the village rows), which a replica would not have yet.
 """
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from desmigratif.api.fields import FIELD_MAPPING
 from desmigratif.api.versioning import version_field
 from villages.models import DesmigratifVillage
 
@@ -10,6 +11,7 @@ from ..selectors import cooperative_list
 
 class CooperativeYearlyFigureSerializer(serializers.ModelSerializer):
     """One book year's figures of a cooperative (amounts in rupiah, whole numbers)."""
+    serializer_field_mapping = FIELD_MAPPING  # money as whole rupiah (integers)
 
     cooperative = serializers.PrimaryKeyRelatedField(
         queryset=Cooperative.objects.none(),  # replaced by the user's cooperatives in get_fields()
@@ -34,6 +36,7 @@ class CooperativeYearlyFigureSerializer(serializers.ModelSerializer):
 
 
 class NestedYearlyFigureSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = FIELD_MAPPING  # money as whole rupiah (integers)
     class Meta:
         model = CooperativeYearlyFigure
         fields = ["id", "year", "members", "members_returned_pmi", "capital", "assets", "revenue", "shu", "version"]
@@ -55,6 +58,7 @@ class ProgramVillageField(serializers.SlugRelatedField):
 class CooperativeSerializer(serializers.ModelSerializer):
     """A cooperative or BUMDes unit of a Desmigratif village. Members are not shown here: they are
     persons, read on the portal's cooperative page."""
+    serializer_field_mapping = FIELD_MAPPING  # money as whole rupiah (integers)
 
     village = ProgramVillageField(source="desmigratif_village",
                                   help_text=_("Code of the Desmigratif village, e.g. 32.09.07.2002"))

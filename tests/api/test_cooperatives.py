@@ -246,3 +246,19 @@ def test_every_figure_filter_applies():
                 {"cooperative": str(2**70)}):
         response = client.get(figures_url(), bad)
         assert response.status_code == 400 and set(response.json()) == set(bad), bad
+
+
+def test_amounts_are_whole_rupiah_and_a_figure_read_is_accepted_back_as_it_is():
+    figure = CooperativeYearlyFigure.objects.filter(cooperative__desmigratif_village__village__code__startswith="32.09.",
+                                                    capital__gt=0).first()
+    client = token_client("cirebon")
+    url = reverse("api:cooperativeyearlyfigure-detail", args=[figure.pk])
+    read = client.get(url).json()
+    assert read["capital"] == int(figure.capital) and isinstance(read["capital"], int)  # 1500000, not 1500000.0
+    sent = {name: value for name, value in read.items() if name != "id"}
+    answer = client.put(url, sent, format="json")
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["capital"] == read["capital"] and answer.json()["version"] == read["version"] + 1
+    assert client.patch(url, {"revenue": 2500000.0, "version": read["version"] + 1},
+                        format="json").json()["revenue"] == 2500000  # a zero fraction is taken
+    assert client.patch(url, {"revenue": 2500000.5}, format="json").status_code == 400  # a real fraction is not

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agencies.models import Agency
+from desmigratif.api.fields import FIELD_MAPPING
 from desmigratif.api.versioning import version_field
 from regions.models import VILLAGE_CODE_RE, Village
 
@@ -24,6 +25,7 @@ def village_code_field(**kwargs) -> serializers.SlugRelatedField:
 
 class DesmigratifVillageSerializer(serializers.ModelSerializer):
     """A village designated into the program, given and shown by the village's code."""
+    serializer_field_mapping = FIELD_MAPPING  # money as whole rupiah (integers)
 
     village = village_code_field()
     village_name = serializers.CharField(source="village.name", read_only=True)
@@ -77,6 +79,7 @@ class DesmigratifVillageCodeField(serializers.RelatedField):
 
 class PillarActivitySerializer(serializers.ModelSerializer):
     """An activity under one of the four pillars; its Desmigratif village is given by the village's code."""
+    serializer_field_mapping = FIELD_MAPPING  # money as whole rupiah (integers)
 
     village = DesmigratifVillageCodeField(source="desmigratif_village", queryset=DesmigratifVillage.objects.all(),
                                           help_text=f"{VILLAGE_CODE_HELP} (a Desmigratif village)")
