@@ -49,22 +49,27 @@ def gunicorn(*, env: dict, workers: int = 2, log: Path, startup_timeout: float =
                                stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://{HOST}:{port}"
     try:
-        deadline = time.monotonic() + startup_timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log}")
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not answer /healthz within {startup_timeout:.0f} s; see {log}")
-            time.sleep(0.3)
+        wait_until_answering(process, f"{base}/healthz", timeout=startup_timeout, log=log)
         yield base
     finally:
         _stop(process)
+
+
+def wait_until_answering(process: subprocess.Popen, url: str, *, timeout: float, log: Path) -> None:
+    """Until the server started as ``process`` answers 200 at ``url``; an error if it exits or takes too long."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"gunicorn did not answer {url} within {timeout:.0f} s; see {log}")
+        time.sleep(0.3)
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -36,9 +36,6 @@ import platform
 import signal
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -46,7 +43,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from . import loadtest_report
-from .load import HOST, _stop, free_port
+from .load import HOST, _stop, free_port, wait_until_answering
 from .run import database_create
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,19 +143,7 @@ def gunicorn(settings: dict, folder: Path, *, startup_timeout: float = 60) -> It
                                start_new_session=True)
     base = f"http://{HOST}:{port}"
     try:
-        deadline = time.monotonic() + startup_timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {process.returncode}; see {folder / 'gunicorn.log'}")
-            try:
-                with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not answer /readyz within {startup_timeout:.0f} s")
-            time.sleep(0.3)
+        wait_until_answering(process, f"{base}/readyz", timeout=startup_timeout, log=folder / "server.log")
         yield base
     finally:
         _stop(process)

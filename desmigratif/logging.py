@@ -114,15 +114,12 @@ class RedactPersonalDataFilter(logging.Filter):
         return True
 
 
-class TextFormatter(logging.Formatter):
-    """Development: a readable line with the request (or task) id; context and masking built in."""
+class SafeFormatting:
+    """The request context and the masking applied by the formatter itself, so that any handler using it
+    is safe even without the filters."""
 
-    default_format = "%(asctime)s %(levelname)-7s %(name)s [%(request_id)s] %(message)s"
-
-    def __init__(self, fmt: str | None = None, *args: Any, **kwargs: Any) -> None:
-        super().__init__(fmt or self.default_format, *args, **kwargs)
-        self._context = RequestContextFilter()
-        self._redact = RedactPersonalDataFilter()
+    _context = RequestContextFilter()
+    _redact = RedactPersonalDataFilter()
 
     def format(self, record: logging.LogRecord) -> str:
         self._context.filter(record)
@@ -130,7 +127,16 @@ class TextFormatter(logging.Formatter):
         return super().format(record)
 
 
-class JsonFormatter(BaseJsonFormatter):
+class TextFormatter(SafeFormatting, logging.Formatter):
+    """Development: a readable line with the request (or task) id; context and masking built in."""
+
+    default_format = "%(asctime)s %(levelname)-7s %(name)s [%(request_id)s] %(message)s"
+
+    def __init__(self, fmt: str | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(fmt or self.default_format, *args, **kwargs)
+
+
+class JsonFormatter(SafeFormatting, BaseJsonFormatter):
     """One JSON object a line: time, level, logger, message, request and task ids, safe extras.
 
     The context and masking filters run here as well, so any handler with this formatter is safe
@@ -146,13 +152,6 @@ class JsonFormatter(BaseJsonFormatter):
         kwargs.setdefault("timestamp", True)
         kwargs.setdefault("rename_fields", {"levelname": "level", "name": "logger"})
         super().__init__("%(levelname)s %(name)s %(message)s", *args, **kwargs)
-        self._context = RequestContextFilter()
-        self._redact = RedactPersonalDataFilter()
-
-    def format(self, record: logging.LogRecord) -> str:
-        self._context.filter(record)
-        self._redact.filter(record)
-        return super().format(record)
 
     def add_fields(self, log_data: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]) -> None:
         super().add_fields(log_data, record, message_dict)
