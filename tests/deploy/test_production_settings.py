@@ -106,7 +106,11 @@ print(json.dumps({
 
 
 def test_https_everywhere_but_the_load_balancer_probes(tmp_path):
-    env = production_env(tmp_path, ALLOWED_HOSTS="portal.example.go.id,testserver")
+    env = production_env(tmp_path, ALLOWED_HOSTS="portal.example.go.id,testserver",
+                         STATIC_ROOT=str(tmp_path / "static"))
+    # production serves the collected, hashed files (pages need their manifest), as deployment step 4 makes them
+    collected = manage(env, "collectstatic", "--no-input")
+    assert collected.returncode == 0, collected.stderr
     result = manage(env, "shell", "-c", PROBE)
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.strip().splitlines()[-1])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import requests
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -51,7 +51,9 @@ class Browser(webdriver.Chrome):
     def wait(self, condition, *, message: str = "", timeout: float = WAIT_SECONDS):
         """Wait until ``condition(driver)`` is truthy and return it; on a timeout say what was awaited."""
         try:
-            return WebDriverWait(self, timeout).until(condition)
+            # a page being replaced (a form sent, an htmx swap) leaves stale elements behind: look again
+            return WebDriverWait(self, timeout, ignored_exceptions=(NoSuchElementException,
+                                                                    StaleElementReferenceException)).until(condition)
         except TimeoutException as error:
             raise AssertionError(f"timed out waiting for: {message or condition} (at {self.current_url})") from error
 

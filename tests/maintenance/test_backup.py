@@ -14,12 +14,21 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from maintenance.databases import database
 from maintenance.selectors import data_checksum, program_models
 from migrants.models import MigrantWorker
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The commands speak the portal's language (Indonesian by default); these tests read their English."""
+    with translation.override("en"):
+        yield
+
 
 
 def _pg_admin(settings_dict: dict):

@@ -14,6 +14,14 @@ from migrants.services import migrant_register
 from privacy.selectors import MEMBER, OFFICER, PMI, PMI_DELETED, USER, breach_affected, breach_query
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The commands speak the portal's language (Indonesian by default); these tests read their English."""
+    with translation.override("en"):
+        yield
+
 D = datetime.date
 TODAY = timezone.localdate()
 
