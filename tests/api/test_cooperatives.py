@@ -249,8 +249,8 @@ def test_every_figure_filter_applies():
 
 
 def test_amounts_are_whole_rupiah_and_a_figure_read_is_accepted_back_as_it_is():
-    figure = CooperativeYearlyFigure.objects.filter(cooperative__desmigratif_village__village__code__startswith="32.09.",
-                                                    capital__gt=0).first()
+    figure = CooperativeYearlyFigure.objects.filter(
+        cooperative__desmigratif_village__village__code__startswith="32.09.", capital__gt=0).first()
     client = token_client("cirebon")
     url = reverse("api:cooperativeyearlyfigure-detail", args=[figure.pk])
     read = client.get(url).json()
