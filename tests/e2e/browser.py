@@ -7,7 +7,12 @@ from pathlib import Path
 
 import requests
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -94,6 +99,15 @@ class Browser(webdriver.Chrome):
 
     def text(self, css: str = "main") -> str:
         return self.find_element(By.CSS_SELECTOR, css).text
+
+    def current_text(self, css: str) -> str:
+        """The text of ``css`` as the page is now, or "" while it is being replaced: for waits (an element
+        found before a form's answer arrives is gone by the time its text is read)."""
+        try:
+            return self.execute_script(
+                "const found = document.querySelector(arguments[0]); return found ? found.innerText : '';", css) or ""
+        except WebDriverException:
+            return ""
 
     def texts(self, css: str) -> list[str]:
         return [element.text.strip() for element in self.find_elements(By.CSS_SELECTOR, css)]

@@ -104,7 +104,7 @@ def test_regency_operator_enters_village_pmi_stages_and_an_excel_import(browser)
         browser.fill(fields)
         browser.shot(f"{step}-form")
         browser.submit(form.find_element(By.CSS_SELECTOR, "input, select"))
-        browser.wait(lambda d: stage_after in d.find_element(By.CSS_SELECTOR, "h1 .badge").text,
+        browser.wait(lambda d: stage_after in browser.current_text("h1 .badge"),
                      message=f"the stage {stage_after}")
         browser.shot(step)
         return browser.text(".alert-success")
