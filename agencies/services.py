@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.permissions import can_write, can_write_in, role_of
-from desmigratif.versioning import version_claim
+from desmigratif.versioning import versioned_save
 
 from .choices import EngagementLevel
 from .models import Agency, Engagement
@@ -31,19 +31,6 @@ from .models import Agency, Engagement
 
 def is_admin(user) -> bool:
     return role_of(user) == Role.ADMIN
-
-
-def _apply(instance, fields: dict[str, Any], *, expected_version: int | None = None):
-    """Validate and save; an existing record first claims its next version (desmigratif.versioning):
-    ``expected_version`` is the version the user started from, refused (StaleRecordError) when
-    someone saved the record since."""
-    if instance.pk is not None:
-        version_claim(instance, expected_version=expected_version)
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 # --- Agencies ---------------------------------------------------------------------------------
@@ -56,14 +43,14 @@ def ensure_can_edit_agencies(user) -> None:
 @transaction.atomic
 def agency_create(*, user, **fields: Any) -> Agency:
     ensure_can_edit_agencies(user)
-    return _apply(Agency(), fields)
+    return versioned_save(Agency(), fields)
 
 
 @transaction.atomic
 def agency_update(*, user, instance: Agency, expected_version: int | None = None, **fields: Any) -> Agency:
     """Change an agency, e.g. when a cabinet renames a ministry: set 'valid until' and its successor."""
     ensure_can_edit_agencies(user)
-    return _apply(instance, fields, expected_version=expected_version)
+    return versioned_save(instance, fields, expected_version=expected_version)
 
 
 # --- Engagements ------------------------------------------------------------------------------
@@ -114,7 +101,7 @@ def engagement_create(*, user, agency: Agency, **fields: Any) -> Engagement:
         setattr(engagement, name, value)
     # the rule is checked on the values being written, before the model's own checks
     _ensure_for(user, engagement)
-    return _apply(engagement, {})
+    return versioned_save(engagement, {})
 
 
 @transaction.atomic
@@ -124,7 +111,7 @@ def engagement_update(*, user, instance: Engagement, expected_version: int | Non
     for name, value in fields.items():
         setattr(instance, name, value)
     _ensure_for(user, instance)  # … and what it becomes
-    return _apply(instance, {}, expected_version=expected_version)
+    return versioned_save(instance, {}, expected_version=expected_version)
 
 
 @transaction.atomic

@@ -15,26 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import ensure_can_write_in
-from desmigratif.versioning import version_claim
+from desmigratif.versioning import versioned_save
 from migrants.models import MigrantWorker
 from migrants.selectors import migrant_list
 from villages.models import DesmigratifVillage
 
 from .models import Cooperative, CooperativeMember, CooperativeYearlyFigure
 from .summaries import cooperative_summaries_refresh
-
-
-def _apply(instance, fields: dict[str, Any], *, expected_version: int | None = None):
-    """Validate and save; an existing record first claims its next version (desmigratif.versioning):
-    ``expected_version`` is the version the user started from, refused (StaleRecordError) when
-    someone saved the record since."""
-    if instance.pk is not None:
-        version_claim(instance, expected_version=expected_version)
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 def _village_code(cooperative: Cooperative) -> str:
@@ -47,7 +34,7 @@ def _village_code(cooperative: Cooperative) -> str:
 def cooperative_create(*, user, desmigratif_village: DesmigratifVillage, **fields: Any) -> Cooperative:
     """Record a cooperative (or BUMDes unit) built in a program village."""
     ensure_can_write_in(user, desmigratif_village.village_id)
-    return _apply(Cooperative(desmigratif_village=desmigratif_village), fields)
+    return versioned_save(Cooperative(desmigratif_village=desmigratif_village), fields)
 
 
 @transaction.atomic
@@ -58,7 +45,7 @@ def cooperative_update(*, user, instance: Cooperative, expected_version: int | N
         ensure_can_write_in(user, fields["desmigratif_village"].village_id)
     stored = (Cooperative.objects.filter(pk=instance.pk)
               .values_list("desmigratif_village__village_id", flat=True).first())
-    cooperative = _apply(instance, fields, expected_version=expected_version)
+    cooperative = versioned_save(instance, fields, expected_version=expected_version)
     if stored != _village_code(cooperative):  # its yearly figures now count in another village
         cooperative_summaries_refresh(villages=[stored, _village_code(cooperative)])
     return cooperative
@@ -87,7 +74,7 @@ def cooperative_member_add(*, user, cooperative: Cooperative, migrant: MigrantWo
     """Add a member known by name, linked to a PMI record of the user's area where the member is one."""
     ensure_can_write_in(user, _village_code(cooperative))
     _check_migrant(user, migrant)
-    return _apply(CooperativeMember(cooperative=cooperative, migrant=migrant), fields)
+    return versioned_save(CooperativeMember(cooperative=cooperative, migrant=migrant), fields)
 
 
 @transaction.atomic
@@ -98,7 +85,7 @@ def cooperative_member_update(*, user, instance: CooperativeMember, expected_ver
         ensure_can_write_in(user, _village_code(fields["cooperative"]))
     if fields.get("migrant") is not None and fields["migrant"].pk != instance.migrant_id:
         _check_migrant(user, fields["migrant"])
-    return _apply(instance, fields, expected_version=expected_version)
+    return versioned_save(instance, fields, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -121,7 +108,7 @@ def cooperative_yearly_figure_create(*, user, cooperative: Cooperative, **fields
     """Record the figures of one book year: members (of whom returned PMI), capital, assets, revenue, SHU."""
     ensure_can_write_in(user, _village_code(cooperative))
     _check_book_year(fields.get("year"))
-    figure = _apply(CooperativeYearlyFigure(cooperative=cooperative), fields)
+    figure = versioned_save(CooperativeYearlyFigure(cooperative=cooperative), fields)
     cooperative_summaries_refresh(villages=[_village_code(cooperative)])
     return figure
 
@@ -136,7 +123,7 @@ def cooperative_yearly_figure_update(*, user, instance: CooperativeYearlyFigure,
         _check_book_year(fields["year"])
     stored = (CooperativeYearlyFigure.objects.filter(pk=instance.pk)
               .values_list("cooperative__desmigratif_village__village_id", flat=True).first())
-    figure = _apply(instance, fields, expected_version=expected_version)
+    figure = versioned_save(instance, fields, expected_version=expected_version)
     cooperative_summaries_refresh(villages=[stored, _village_code(figure.cooperative)])
     return figure
 

@@ -118,6 +118,19 @@ def version_claim(instance: VersionedModel, *, expected_version: int | None = No
     return instance.version
 
 
+def versioned_save(instance: VersionedModel, fields: dict, *, expected_version: int | None = None):
+    """Set ``fields`` on the record, validate it with the model's rules and save it; a stored record first
+    claims its next version (``version_claim``: refused with StaleRecordError when ``expected_version``,
+    the version the user started from, is no longer the stored one). The caller holds the transaction."""
+    if instance.pk is not None:
+        version_claim(instance, expected_version=expected_version)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
 # --- page forms -----------------------------------------------------------------------------------
 
 

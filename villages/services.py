@@ -8,28 +8,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.permissions import ensure_can_write_in
-from desmigratif.versioning import version_claim
+from desmigratif.versioning import versioned_save
 
 from .models import DesmigratifVillage, FieldOfficer, PillarActivity
 from .summaries import activity_summaries_refresh
-
-
-def _apply(instance, fields: dict[str, Any], *, expected_version: int | None = None):
-    """Validate and save; an existing record first claims its next version (desmigratif.versioning)."""
-    if instance.pk is not None:
-        version_claim(instance, expected_version=expected_version)
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 @transaction.atomic
 def desmigratif_village_create(*, user, village, **fields: Any) -> DesmigratifVillage:
     """Designate a village into the program."""
     ensure_can_write_in(user, village.code)
-    return _apply(DesmigratifVillage(village=village), fields)
+    return versioned_save(DesmigratifVillage(village=village), fields)
 
 
 @transaction.atomic
@@ -46,7 +35,7 @@ def desmigratif_village_update(*, user, instance: DesmigratifVillage, expected_v
             # count them there: a wrong village is corrected before anything is recorded in it
             raise ValidationError({"village": _("This program village already has activities or cooperatives: "
                                                 "its village cannot be changed.")})
-    return _apply(instance, fields, expected_version=expected_version)
+    return versioned_save(instance, fields, expected_version=expected_version)
 
 
 def _has_records(instance: DesmigratifVillage) -> bool:
@@ -63,7 +52,7 @@ def desmigratif_village_delete(*, user, instance: DesmigratifVillage) -> None:
 @transaction.atomic
 def pillar_activity_create(*, user, desmigratif_village: DesmigratifVillage, **fields: Any) -> PillarActivity:
     ensure_can_write_in(user, desmigratif_village.village_id)
-    activity = _apply(PillarActivity(desmigratif_village=desmigratif_village), fields)
+    activity = versioned_save(PillarActivity(desmigratif_village=desmigratif_village), fields)
     activity_summaries_refresh(villages=[desmigratif_village.village_id])
     return activity
 
@@ -76,7 +65,7 @@ def pillar_activity_update(*, user, instance: PillarActivity, expected_version: 
     ensure_can_write_in(user, stored or instance.desmigratif_village.village_id)
     if "desmigratif_village" in fields:
         ensure_can_write_in(user, fields["desmigratif_village"].village_id)
-    activity = _apply(instance, fields, expected_version=expected_version)
+    activity = versioned_save(instance, fields, expected_version=expected_version)
     activity_summaries_refresh(villages=[stored, activity.desmigratif_village.village_id])
     return activity
 
@@ -92,14 +81,14 @@ def pillar_activity_delete(*, user, instance: PillarActivity) -> None:
 @transaction.atomic
 def field_officer_create(*, user, desmigratif_village: DesmigratifVillage, **fields: Any) -> FieldOfficer:
     ensure_can_write_in(user, desmigratif_village.village_id)
-    return _apply(FieldOfficer(desmigratif_village=desmigratif_village), fields)
+    return versioned_save(FieldOfficer(desmigratif_village=desmigratif_village), fields)
 
 
 @transaction.atomic
 def field_officer_update(*, user, instance: FieldOfficer, expected_version: int | None = None,
                          **fields: Any) -> FieldOfficer:
     ensure_can_write_in(user, instance.desmigratif_village.village_id)
-    return _apply(instance, fields, expected_version=expected_version)
+    return versioned_save(instance, fields, expected_version=expected_version)
 
 
 @transaction.atomic

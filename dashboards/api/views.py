@@ -201,8 +201,8 @@ class StatisticsView(APIView):
         response["Last-Modified"] = http_date(last_modified)
         response["Cache-Control"] = "private, no-cache"
         patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
-        return get_conditional_response(request._request if hasattr(request, "_request") else request,
-                                        etag=etag, last_modified=last_modified, response=response)
+        return get_conditional_response(request._request, etag=etag, last_modified=last_modified,
+                                        response=response)
 
     def get(self, request, *args, **kwargs):
         cached = self.cached_answer(request)
