@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -11,13 +10,6 @@ from .base import ApiEndpointCases, token_client
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    """The user throttle's counts live in the cache, which outlives a test: without this, a suite making
-    more requests a minute than the rate allows one user sees 429s in whichever test comes last."""
-    cache.clear()
-    yield
-    cache.clear()
 
 EVERY_ROLE = ("cirebon", "admin", "kemnaker", "jabar", "indramayu", "petugas", "bpjs")
 

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 
@@ -14,13 +13,6 @@ from .base import ApiEndpointCases, token_client
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts():
-    """The user throttle's counts live in the cache, which outlives a test: without this, a suite making
-    more requests a minute than the rate allows one user sees 429s in whichever test comes last."""
-    cache.clear()
-    yield
-    cache.clear()
 
 EVERY_ROLE = ("cirebon", "admin", "kemnaker", "jabar", "indramayu", "petugas", "bpjs")
 
