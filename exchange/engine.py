@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.expressions import DatabaseDefault
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
@@ -26,6 +27,7 @@ from .resources.base import CREATE, UNCHANGED, UPDATE, Column, Problem, Resource
 ProgressCallback = Callable[[int, int], None]
 MEMO_SIZE = 50_000  # distinct raw values remembered per column (choices, codes, dates repeat)
 _MISSING = object()
+_SKIP = object()
 
 
 @dataclass
@@ -57,6 +59,7 @@ class Importer:
         self.user = user
         self.progress = progress or (lambda done, total: None)
         self.memo: dict[str, dict] = {c.field: {} for c in resource.columns if c.type.memo}
+        self.cleaner = ModelCleaner(resource.model, exclude=resource.clean_exclude)
 
     # --- entry points --------------------------------------------------------------------------------
 
@@ -230,7 +233,7 @@ class Importer:
     def clean(self, row: Row, obj) -> None:
         """The model's own rules (fields, choices, lengths, clean()); the bulk checks replace the rest."""
         try:
-            obj.full_clean(exclude=self.resource.clean_exclude, validate_unique=False, validate_constraints=False)
+            self.cleaner.full_clean(obj)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 column = self.resource.column_for_model_field(name)
@@ -239,3 +242,70 @@ class Importer:
                 label = column if column is not None else self.resource.field_label(name)
                 for message in messages:
                     row.error(label, message, value=row.raw.get(column.field) if column else "")
+
+
+class ModelCleaner:
+    """``full_clean(validate_unique=False, validate_constraints=False)`` of one model's records, with
+    each field's own ``clean()`` done once per distinct value of the file.
+
+    A field's ``clean()`` (conversion, required, choices, length, its validators) depends on the value
+    alone, except for relations (their existence is a query: the resources check those per chunk) and
+    fields whose class checks the record too. Values repeat in a file (genders, choices, villages,
+    dates): each is checked once and its result, or its error, given to every row that has it. The
+    model's own ``clean_fields()`` still runs for the other fields (it may normalise them, e.g. the NIK)
+    and its ``clean()`` for every record: a rule across fields needs the record.
+    """
+
+    def __init__(self, model: type[models.Model], *, exclude=()):
+        fields = [f for f in model._meta.fields if f.name not in exclude and not f.generated]
+        self.memoized = [(f, {}) for f in fields if self.pure(f)]
+        self.exclude = {*exclude, *(f.name for f, _ in self.memoized)}
+        self.seen = 0  # records cleaned: a field whose values rarely repeat (names, NIKs) stops being remembered
+
+    @staticmethod
+    def pure(field: models.Field) -> bool:
+        """Whether Django's own code cleans this field from its value alone."""
+        kind = type(field)
+        return (not field.is_relation and not field.primary_key and kind.clean is models.Field.clean
+                and kind.validate.__module__.startswith("django."))
+
+    def full_clean(self, obj: models.Model) -> None:
+        errors: dict = {}
+        self.seen += 1
+        try:
+            obj.clean_fields(exclude=self.exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for model_field, memo in self.memoized:
+            raw = getattr(obj, model_field.attname)
+            try:
+                key = (raw.__class__, raw)
+                found = memo.get(key, _MISSING)
+            except TypeError:  # an unhashable value (JSON): checked each time
+                key, found = None, _MISSING
+            if found is _MISSING:
+                found = self.clean_value(model_field, raw, obj)
+                if key is not None and len(memo) < MEMO_SIZE and (self.seen < 1000 or len(memo) * 2 < self.seen):
+                    memo[key] = found
+            if found is _SKIP or found is raw:
+                continue
+            if isinstance(found, ValidationError):
+                errors[model_field.name] = found.error_list
+            else:
+                setattr(obj, model_field.attname, found)
+        try:
+            obj.clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def clean_value(field: models.Field, raw, obj: models.Model):
+        """What ``Model.clean_fields()`` does with one value: the cleaned value, its error, or _SKIP."""
+        if field.blank and raw in field.empty_values or isinstance(raw, DatabaseDefault):
+            return _SKIP  # an allowed empty value is not checked
+        try:
+            return field.clean(raw, obj)
+        except ValidationError as error:
+            return error

@@ -48,7 +48,12 @@ class MigrantWorker(VersionedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
+    # The history grows as large as the register (every import writes a row per PMI): it is read by
+    # record (id) and by time (history_date), so the NIK and village keep no index of their own there,
+    # and the user is not checked by a foreign key per row (each of the 100,000 rows of an import
+    # checked the same user; the ORM still clears it when a user is deleted).
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"], no_db_index=["nik", "village"],
+                                user_db_constraint=False)
 
     class Meta:
         ordering = ["name", "id"]

@@ -72,7 +72,9 @@ class MigrantWorkerResource(Resource):
 
     def new(self, row: Row, state: State) -> MigrantWorker:
         registered_on = row.values.get("registered_on") or state.today
-        return MigrantWorker(stage=Stage.REGISTERED, registered_on=registered_on, stage_changed_on=registered_on)
+        obj = self.blank()
+        obj.stage, obj.registered_on, obj.stage_changed_on = Stage.REGISTERED, registered_on, registered_on
+        return obj
 
     def check(self, row: Row, obj: MigrantWorker, state: State) -> None:
         nik, village, registered = self.column("nik"), self.column("village"), self.column("registered_on")
