@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from operator import attrgetter
 
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -136,7 +136,13 @@ def _converter(field, driver: str) -> Callable | None:
         if driver == "psycopg2":
             return None  # psycopg2 adapts dates itself
         return lambda value: value.isoformat() if isinstance(value, datetime.date) else value
-    return lambda value: field.get_db_prep_save(value, connection)
+    # the connection of this thread, found once: ``django.db.connection`` looks it up on every use
+    database = connections[connection.alias]
+    prepare = field.get_db_prep_save
+    if type(target) is models.DateTimeField and driver == "psycopg2":
+        # PostgreSQL's adapter leaves an aware datetime as it is (a naive one is made aware, with Django's warning)
+        return lambda value: value if value is None or value.tzinfo is not None else prepare(value, database)
+    return lambda value: prepare(value, database)
 
 
 def _row_converter(fields, driver: str) -> Callable[[list], list]:
