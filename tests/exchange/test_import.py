@@ -93,7 +93,12 @@ def test_bad_rows_among_good_ones_all_listed_nothing_written_then_fixed_and_acce
     history = known.history.first()
     assert (history.history_type, history.history_user.username, history.history_change_reason) == (
         "~", "cirebon", f"Import #{job.pk}")
-    assert created.history.get().history_type == "+"
+    assert history.address == "Blok Baru 2" and history.nik == known.nik
+    first = created.history.get()
+    assert (first.history_type, first.history_user.username, first.history_change_reason) == (
+        "+", "cirebon", f"Import #{job.pk}")
+    tracked = [f.attname for f in MigrantWorker.history.model.tracked_fields]
+    assert [getattr(first, name) for name in tracked] == [getattr(created, name) for name in tracked]
     assert not job.file, "the upload is deleted once imported"
 
     again = check("cirebon", xlsx(fixed))
