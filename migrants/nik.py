@@ -111,7 +111,7 @@ def check_nik(value: str, *, birth_date: datetime.date | None = None, gender: st
     if not nik_date_possible(nik[6:12]):
         raise ValidationError({"nik": ValidationError(
             _("The NIK %(value)s encodes an impossible birth date."), code="nik_date",
-            params={"value": nik})}) from None
+            params={"value": nik})})
     codes = codes or region_codes()
     province, regency, district = nik[:2], f"{nik[:2]}.{nik[2:4]}", f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}"
     if province not in codes.provinces:
