@@ -1,19 +1,55 @@
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_celery_results.admin import TaskResultAdmin
 from django_celery_results.models import TaskResult
 
+from desmigratif.program_admin import ScopedChoicesMixin
 from regions.admin import province_filter
 
 from . import services
+from .choices import Role
 from .models import ApiToken, User
-from .scoping import area_q
+from .permissions import role_of
 
 # The admin's titles, set once for the whole site.
 admin.site.site_header = _("Desmigratif Portal")
 admin.site.site_title = _("Desmigratif Portal")
 admin.site.index_title = _("Administration of the Desmigratif program")
+
+
+# --- who enters the admin -------------------------------------------------------------------------
+
+
+def admin_site_admits(request) -> bool:
+    """The Django admin is for administrators only: every task of the other roles has its page in the
+    portal, under the rules of their role and area, and the admin offers them nothing (README, /admin/).
+
+    Installed as the site's ``has_permission``, which Django checks before every view of the site: its
+    index and app pages, each model's list, add, change, delete and history pages and actions,
+    autocomplete, jsi18n, the password change. Superusers count as administrators (``role_of``); the
+    account must also be active and staff, as Django requires. Anyone else signed in is sent to the
+    admin's login page, which says that this account may not use the admin; nothing they POST is read.
+    """
+    user = request.user
+    return bool(user.is_active and user.is_staff and role_of(user) == Role.ADMIN)
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login refuses the accounts the site would not admit (Django's form checks only
+    ``is_staff``), with Django's own words: the page tells nothing about the account."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if role_of(user) != Role.ADMIN:
+            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login",
+                                  params={"username": self.username_field.verbose_name})
+
+
+admin.site.has_permission = admin_site_admits
+admin.site.login_form = AdminLoginForm
 
 
 # Every task leaves a result row (CELERY_RESULT_EXTENDED), so the table grows without bound: its
@@ -26,23 +62,6 @@ admin.site.unregister(TaskResult)
 admin.site.register(TaskResult, BigTaskResultAdmin)
 
 
-class AreaScopedAdminMixin:
-    """Keep a staff member's admin lists (and autocompletes) to the rows of their own area.
-
-    ``area_path`` is the relation from the model to its village; accounts.scoping decides what
-    the user's area is, as it does for pages, API and exports. Superusers and national roles see
-    every row.
-    """
-
-    area_path = ""
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if self.area_path:
-            queryset = queryset.filter(area_q(request.user, self.area_path))
-        return queryset
-
-
 ROLE_AND_AREA = (_("Role and area"), {
     "fields": ("role", "province", "regency", "village", "agency"),
     "description": _("A province officer needs a province, a regency operator a regency, a village officer "
@@ -51,7 +70,7 @@ ROLE_AND_AREA = (_("Role and area"), {
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ScopedChoicesMixin, DjangoUserAdmin):
     fieldsets = (
         DjangoUserAdmin.fieldsets[0],
         DjangoUserAdmin.fieldsets[1],
@@ -78,21 +97,36 @@ class UserAdmin(DjangoUserAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens of the REST API, issued per user or per client system's account and revoked here.
 
-    The key is shown once, when the token is issued; only its hash is kept.
+    The key is shown once, when the token is issued; only its hash is kept. The list and the change
+    page show how each token was obtained, when it expires, when it was last used and why it stopped.
     """
 
-    list_display = ["prefix", "name", "user", "read_only", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["read_only", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_display = ["prefix", "name", "user", "obtained_with", "read_only", "created_at", "expires_at",
+                    "last_used_at", "state"]
+    list_filter = ["obtained_with", "read_only", ("revoked_at", admin.EmptyFieldListFilter), "revoked_reason"]
     search_fields = ["name", "user__username", "prefix"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
-    fields = ["user", "name", "read_only", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = ["user", "name", "read_only", "obtained_with", "issued_by", "prefix", "created_at", "expires_at",
+              "last_used_at", "state", "revoked_at", "revoked_reason"]
+    add_fields = ["user", "name", "read_only"]
     actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        # issuing names the user and the purpose; everything else is the token's own record
+        return self.fields if obj is not None else self.add_fields
 
     def get_readonly_fields(self, request, obj=None):
         # a token issued is not edited: it is revoked and another one issued
-        return self.fields if obj is not None else self.readonly_fields
+        return self.fields if obj is not None else []
+
+    @admin.display(description=_("state"))
+    def state(self, obj: ApiToken):
+        if obj.revoked_at is not None:
+            return obj.get_revoked_reason_display() or _("Revoked")
+        if obj.has_expired():
+            return _("Expired")
+        return _("Valid")
 
     def save_model(self, request, obj, form, change):
         if change:

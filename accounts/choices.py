@@ -11,3 +11,18 @@ class Role(models.TextChoices):
     REGENCY_OPERATOR = "regency", _("Regency operator (Disnaker)")
     VILLAGE_OFFICER = "village", _("Village officer (Petugas Desmigratif)")
     AGENCY_STAFF = "agency", _("Agency staff")
+
+
+class TokenOrigin(models.TextChoices):
+    """How an API token came to be: what it is tied to, and whether it expires (SECURITY.md)."""
+
+    PASSWORD = "password", _("Obtained with username and password")
+    ISSUED = "issued", _("Issued by an administrator")
+
+
+class TokenRevocation(models.TextChoices):
+    """Why a token stopped working before its time."""
+
+    REVOKED = "revoked", _("Revoked")
+    PASSWORD_CHANGED = "password", _("The password it was obtained with changed")
+    LIMIT = "limit", _("Replaced by a newer token (too many obtained with the password)")

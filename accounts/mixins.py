@@ -18,8 +18,11 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DeleteView, DetailView
 from django_filters.views import FilterView
 
+from desmigratif.pagination import StablePaginator
+
 from .forms import bootstrap_widgets
 from .permissions import can_read_person_records, can_write
+from .personal_data import note_list
 
 PAGE_SIZE_CHOICES = (25, 50, 100)
 
@@ -61,9 +64,14 @@ class ScopedListView(ScopedMixin, FilterView):
     """A list with the app's FilterSet, sorting (the FilterSet's ``o``), search and pagination."""
 
     paginate_by = 25
+    paginator_class = StablePaginator  # equal sort keys never repeat a row on the next page
     # An invalid filter shows its error over an empty list: listing everything instead would
     # pass off unfiltered records as the answer to the question asked.
     strict = True
+
+    def get(self, request, *args, **kwargs):
+        note_list(request)  # the persons a list shows unmasked are logged as seen in a list
+        return super().get(request, *args, **kwargs)
 
     def get_paginate_by(self, queryset):
         try:

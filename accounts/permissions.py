@@ -9,21 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from .choices import Role
-from .scoping import area_prefix
+from .scoping import PERSON_RECORD_READERS, area_prefix, can_read_person_records, role_of  # noqa: F401
 
 # Roles that enter and edit program data, each within its own area.
 WRITER_ROLES = {Role.ADMIN, Role.REGENCY_OPERATOR, Role.VILLAGE_OFFICER}
 # Roles whose area is theirs to serve, so they see NIK and phone in full (within that area).
 UNMASKED_ROLES = {Role.ADMIN, Role.REGENCY_OPERATOR, Role.VILLAGE_OFFICER}
-# Agency staff read aggregates and engagements, never person-level records.
-PERSON_RECORD_READERS = {Role.ADMIN, Role.MINISTRY, Role.PROVINCE_OFFICER, Role.REGENCY_OPERATOR,
-                         Role.VILLAGE_OFFICER}
-
-
-def role_of(user) -> str | None:
-    if not user or not user.is_authenticated:
-        return None
-    return Role.ADMIN if user.is_superuser else user.role
 
 
 def code_in_area(code: str, prefix: str | None) -> bool:
@@ -48,27 +39,6 @@ def ensure_can_write_in(user, village_code: str) -> None:
         raise PermissionDenied(_("You may not enter or change data of village %(code)s.") % {"code": village_code})
 
 
-def can_read_person_records(user) -> bool:
-    return role_of(user) in PERSON_RECORD_READERS
-
-
 def sees_personal_data(user, village_code: str) -> bool:
     """NIK, phone and address in full: only for the roles that serve the person's area."""
     return role_of(user) in UNMASKED_ROLES and code_in_area(village_code, area_prefix(user))
-
-
-def mask_middle(value: str, *, keep_start: int, keep_end: int) -> str:
-    value = value or ""
-    if len(value) <= keep_start + keep_end:
-        return "•" * len(value)
-    # value[len(value) - keep_end:], not value[-keep_end:]: with keep_end=0 that would be the whole value
-    return value[:keep_start] + "•" * (len(value) - keep_start - keep_end) + value[len(value) - keep_end:]
-
-
-def mask_nik(nik: str) -> str:
-    """``3209••••••••0001``: the regency of registration and the serial stay readable."""
-    return mask_middle(nik, keep_start=4, keep_end=4)
-
-
-def mask_phone(phone: str) -> str:
-    return mask_middle(phone, keep_start=4, keep_end=2)

@@ -2,8 +2,8 @@
 
 ``desmigratif.api.authentication`` keeps, per token, the token and its user in the cache for a
 minute, so that a statistics call needs no query. Any save or delete of either drops those entries
-at once (a revoked token, a disabled user, a new role or area); only a bulk ``update()``, which sends
-no signal, waits for the minute to pass.
+at once (a revoked token, a disabled user, a new role or area). A bulk ``update()`` sends no signal:
+the services that revoke in bulk call ``forget_tokens`` themselves (accounts.services).
 """
 from django.core.cache import cache
 from django.db import transaction
@@ -17,6 +17,11 @@ TOKEN_CACHE_PREFIX = "api-token:"
 
 def token_cache_key(hashed_key: str) -> str:
     return TOKEN_CACHE_PREFIX + hashed_key
+
+
+def forget_tokens(hashed_keys: list[str]) -> None:
+    """Drop the cached look-ups of these tokens (by their stored hashes)."""
+    _forget([token_cache_key(key) for key in hashed_keys])
 
 
 def _forget(keys: list[str]) -> None:

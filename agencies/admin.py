@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from desmigratif.versioning import VersionedAdminMixin
+from desmigratif.program_admin import AdminServices, ProgramAdmin
 from regions.admin import province_filter, year_filter
 
+from . import services
 from .models import Agency, Engagement
+from .selectors import agency_list, engagement_list
 
 
 class AgencyCurrentFilter(admin.SimpleListFilter):
@@ -30,7 +31,12 @@ class AgencyCurrentFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agency)
-class AgencyAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class AgencyAdmin(ProgramAdmin):
+    """Agencies are renamed or dissolved, not deleted: their 'valid until' and successor say so (there is no
+    delete service), and engagements and activities keep naming them."""
+
+    selector = staticmethod(agency_list)
+    services = AdminServices(create=services.agency_create, update=services.agency_update)
     list_display = ["acronym", "name", "kind", "valid_from", "valid_until", "successor"]
     list_select_related = ["successor"]
     list_filter = ["kind", AgencyCurrentFilter]
@@ -44,7 +50,10 @@ class AgencyAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Engagement)
-class EngagementAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class EngagementAdmin(ProgramAdmin):
+    selector = staticmethod(engagement_list)
+    services = AdminServices(create=services.engagement_create, update=services.engagement_update,
+                             delete=services.engagement_delete)
     list_display = ["agency", "year", "pillar", "kind", "level", "area", "budget"]
     list_display_links = ["agency", "year"]
     list_select_related = ["agency", "regency", "village"]

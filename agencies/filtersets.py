@@ -3,14 +3,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from regions.filters import ChoicesFilter, YearRangeFilter
+from regions.filters import ChoicesFilter, PortalFilterSet, YearRangeFilter
 from villages.choices import Pillar
 
 from .choices import AgencyKind, EngagementKind, EngagementLevel
 from .models import Agency, Engagement
 
 
-class AgencyFilterSet(django_filters.FilterSet):
+class AgencyFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"), help_text=_("Acronym or name"))
     kind = ChoicesFilter(choices=AgencyKind.choices, label=_("Kind"))
     current = django_filters.BooleanFilter(method="filter_current", label=_("Valid today"))
@@ -55,7 +55,7 @@ class EngagementAreaFilter(django_filters.CharFilter):
                          | Q(village__code=value) | Q(village__code__startswith=f"{value}."))
 
 
-class EngagementFilterSet(django_filters.FilterSet):
+class EngagementFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(field_name="description", lookup_expr="icontains", label=_("Search"),
                                   help_text=_("Words of the description"))
     agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.order_by("acronym"), label=_("Agency"))

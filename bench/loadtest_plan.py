@@ -70,9 +70,7 @@ def _regencies() -> list[dict]:
     return [{"code": code, "villages": by_regency[code]} for code, _count in ranked]
 
 
-def _user(username: str, role: str, *, hashed: str, groups: dict, province: str = "", regency: str = ""):
-    from demo import data
-
+def _user(username: str, role: str, *, hashed: str, province: str = "", regency: str = ""):
     User = get_user_model()
     user = User.objects.filter(username=username).first() or User(username=username)
     user.role, user.province_id, user.regency_id = role, province or None, regency or None
@@ -81,8 +79,6 @@ def _user(username: str, role: str, *, hashed: str, groups: dict, province: str 
     user.password, user.is_active, user.is_staff, user.is_superuser = hashed, True, False, False
     user.full_clean()
     user.save()
-    group = {"regency": data.REGENCY_GROUP, "province": data.PROVINCE_GROUP, "ministry": data.MINISTRY_GROUP}[role]
-    user.groups.set([groups[group]])
     return user
 
 
@@ -94,14 +90,12 @@ def clients_ensure(*, count: int, run: str) -> dict:
     from accounts.choices import Role
     from accounts.models import ApiToken
     from accounts.services import api_token_issue, api_token_revoke
-    from demo.services import demo_groups_ensure
     from migrants.selectors import migrant_list
     from villages.selectors import desmigratif_village_list, pillar_activity_list
 
     mix = client_mix(count)
     regencies = _regencies()
     provinces = sorted({regency["code"][:2] for regency in regencies})
-    groups = demo_groups_ensure()
     hashed = make_password(PASSWORD)
     taken_serials: set[str] = set()
     User = get_user_model()
@@ -123,7 +117,7 @@ def clients_ensure(*, count: int, run: str) -> dict:
     clients = []
     for index in range(mix["operator"]):
         regency = regencies[index % len(regencies)]
-        user = _user(f"{USER_PREFIX}op{index + 1:02d}", Role.REGENCY_OPERATOR, hashed=hashed, groups=groups,
+        user = _user(f"{USER_PREFIX}op{index + 1:02d}", Role.REGENCY_OPERATOR, hashed=hashed,
                      regency=regency["code"])
         clients.append({"kind": "operator", "username": user.username, "area": regency["code"], "writes": True,
                         "districts": sorted({v["code"][:8] for v in regency["villages"]}),
@@ -131,11 +125,11 @@ def clients_ensure(*, count: int, run: str) -> dict:
     for index in range(mix["reader"]):
         # a third ministry staff (the whole country), the rest province officers of the operators' provinces
         if index % 3 == 0:
-            user = _user(f"{USER_PREFIX}read{index + 1:02d}", Role.MINISTRY, hashed=hashed, groups=groups)
+            user = _user(f"{USER_PREFIX}read{index + 1:02d}", Role.MINISTRY, hashed=hashed)
             area = ""
         else:
             area = provinces[index % len(provinces)]
-            user = _user(f"{USER_PREFIX}read{index + 1:02d}", Role.PROVINCE_OFFICER, hashed=hashed, groups=groups,
+            user = _user(f"{USER_PREFIX}read{index + 1:02d}", Role.PROVINCE_OFFICER, hashed=hashed,
                          province=area)
         clients.append({"kind": "reader", "username": user.username, "area": area, "writes": False,
                         "provinces": [area] if area else provinces,
@@ -145,10 +139,10 @@ def clients_ensure(*, count: int, run: str) -> dict:
         username = f"{USER_PREFIX}api{index + 1:02d}"
         if index % 2 == 0:
             regency = regencies[(index // 2) % len(regencies)]
-            user = _user(username, Role.REGENCY_OPERATOR, hashed=hashed, groups=groups, regency=regency["code"])
+            user = _user(username, Role.REGENCY_OPERATOR, hashed=hashed, regency=regency["code"])
             area, extra, read_only = regency["code"], {"desmigratif_villages": regency["villages"]}, False
         else:
-            user = _user(username, Role.MINISTRY, hashed=hashed, groups=groups)
+            user = _user(username, Role.MINISTRY, hashed=hashed)
             area, extra, read_only = "", {}, True
         for old in ApiToken.objects.filter(user=user, revoked_at__isnull=True):
             api_token_revoke(token=old, revoked_by=admin or user)

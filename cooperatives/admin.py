@@ -1,23 +1,32 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import AreaScopedAdminMixin
-from desmigratif.versioning import VersionedAdminMixin
+from desmigratif.program_admin import AdminServices, ProgramAdmin, ProgramInline
 from regions.admin import province_filter, year_filter
 
+from . import services
 from .models import Cooperative, CooperativeMember, CooperativeYearlyFigure
+from .selectors import cooperative_list, cooperative_member_list, cooperative_yearly_figure_list
+
+YEARLY_FIGURE_SERVICES = AdminServices(create=services.cooperative_yearly_figure_create,
+                                       update=services.cooperative_yearly_figure_update,
+                                       delete=services.cooperative_yearly_figure_delete)
+# a member linked to a PMI record: the service checks that the record lies in the user's area
+MEMBER_SERVICES = AdminServices(create=services.cooperative_member_add, update=services.cooperative_member_update,
+                                delete=services.cooperative_member_remove)
 
 
-class CooperativeYearlyFigureInline(admin.TabularInline):
+class CooperativeYearlyFigureInline(ProgramInline, admin.TabularInline):
     model = CooperativeYearlyFigure
+    services = YEARLY_FIGURE_SERVICES
     extra = 0
     fields = ["year", "members", "members_returned_pmi", "capital", "assets", "revenue", "shu"]
     ordering = ["-year"]
 
 
-class CooperativeMemberInline(admin.TabularInline):
+class CooperativeMemberInline(ProgramInline, admin.TabularInline):
     model = CooperativeMember
+    services = MEMBER_SERVICES
     extra = 0
     fields = ["name", "migrant", "is_returned_pmi", "joined_on"]
     autocomplete_fields = ["migrant"]
@@ -28,8 +37,10 @@ class CooperativeMemberInline(admin.TabularInline):
 
 
 @admin.register(Cooperative)
-class CooperativeAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
-    area_path = "desmigratif_village__village"
+class CooperativeAdmin(ProgramAdmin):
+    selector = staticmethod(cooperative_list)
+    services = AdminServices(create=services.cooperative_create, update=services.cooperative_update,
+                             delete=services.cooperative_delete)
     list_display = ["name", "kind", "desmigratif_village", "business_type", "year_founded", "legal_entity_number",
                     "is_active"]
     list_select_related = ["desmigratif_village__village"]
@@ -49,8 +60,9 @@ class CooperativeAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleHistoryA
 
 
 @admin.register(CooperativeMember)
-class CooperativeMemberAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
-    area_path = "cooperative__desmigratif_village__village"
+class CooperativeMemberAdmin(ProgramAdmin):
+    selector = staticmethod(cooperative_member_list)
+    services = MEMBER_SERVICES
     list_display = ["name", "cooperative", "migrant", "is_returned_pmi", "joined_on"]
     list_select_related = ["cooperative", "migrant"]
     list_filter = ["is_returned_pmi", province_filter("cooperative__desmigratif_village__village__code")]
@@ -61,8 +73,9 @@ class CooperativeMemberAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleHi
 
 
 @admin.register(CooperativeYearlyFigure)
-class CooperativeYearlyFigureAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
-    area_path = "cooperative__desmigratif_village__village"
+class CooperativeYearlyFigureAdmin(ProgramAdmin):
+    selector = staticmethod(cooperative_yearly_figure_list)
+    services = YEARLY_FIGURE_SERVICES
     list_display = ["cooperative", "year", "members", "members_returned_pmi", "capital", "assets", "revenue",
                     "shu"]
     list_display_links = ["cooperative", "year"]
@@ -72,7 +85,3 @@ class CooperativeYearlyFigureAdmin(VersionedAdminMixin, AreaScopedAdminMixin, Si
     ordering = ["cooperative__name", "-year", "id"]
     autocomplete_fields = ["cooperative"]
     show_full_result_count = False
-
-    def get_queryset(self, request):
-        # __str__ names the cooperative; the changelist keeps a queryset's own select_related.
-        return super().get_queryset(request).select_related(*self.list_select_related)

@@ -2,14 +2,14 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from regions.filters import ChoicesFilter, YearRangeFilter
+from regions.filters import ChoicesFilter, PortalFilterSet, YearRangeFilter
 from villages.filtersets import AreaCodeFilter
 
 from .choices import BusinessType, CooperativeKind
 from .models import Cooperative
 
 
-class CooperativeFilterSet(django_filters.FilterSet):
+class CooperativeFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"),
                                   help_text=_("Name or legal entity number"))
     area = AreaCodeFilter(village_path="desmigratif_village__village")

@@ -40,7 +40,8 @@ def cooperative_detail_list(*, user) -> QuerySet[Cooperative]:
 
 
 def cooperative_member_list(*, user) -> QuerySet[CooperativeMember]:
-    return (CooperativeMember.objects.filter(area_q(user, "cooperative__desmigratif_village__village"))
+    return (CooperativeMember.objects.filter(area_q(user, "cooperative__desmigratif_village__village",
+                                                    person_record=True))
             .select_related("cooperative__desmigratif_village__village", "migrant"))
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import ensure_can_write_in
-from desmigratif.versioning import versioned_save
+from desmigratif.versioning import versioned_save, versioned_write
 from migrants.models import MigrantWorker
 from migrants.selectors import migrant_list
 from villages.models import DesmigratifVillage
@@ -123,9 +123,9 @@ def cooperative_yearly_figure_update(*, user, instance: CooperativeYearlyFigure,
         _check_book_year(fields["year"])
     stored = (CooperativeYearlyFigure.objects.filter(pk=instance.pk)
               .values_list("cooperative__desmigratif_village__village_id", flat=True).first())
-    figure = versioned_save(instance, fields, expected_version=expected_version)
-    cooperative_summaries_refresh(villages=[stored, _village_code(figure.cooperative)])
-    return figure
+    if versioned_write(instance, fields, expected_version=expected_version):
+        cooperative_summaries_refresh(villages=[stored, _village_code(instance.cooperative)])
+    return instance
 
 
 @transaction.atomic

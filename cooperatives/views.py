@@ -18,6 +18,7 @@ from django.views.generic import CreateView, UpdateView
 
 from accounts.mixins import ScopedDeleteView, ScopedDetailView, ScopedListView, ScopedMixin, ServiceFormMixin
 from accounts.permissions import can_read_person_records, can_write
+from accounts.personal_data import note_list
 
 from . import selectors, services
 from .filtersets import CooperativeFilterSet
@@ -222,6 +223,7 @@ def member_migrant_search_view(request: HttpRequest) -> HttpResponse:
     if not can_write(request.user):
         raise PermissionDenied(_("Your role reads this data but does not change it."))
     term = request.POST.get("q") or request.POST.get(request.POST.get("field", ""), "")
+    note_list(request)
     migrants = selectors.member_migrant_search(user=request.user, term=term,
                                                village_code=request.POST.get("village", ""))
     if request.htmx:

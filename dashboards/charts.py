@@ -5,8 +5,9 @@ works without scripts, prints, and is tested like any other output. A view build
 its selectors and shows it with ``{% chart chart csv_url %}`` (templatetags/dashboard_charts.py);
 its CSV view returns ``chart_csv_response(chart, filename=...)``.
 
-Privacy: a count from 1 to 4 that the user may not see reaches a chart as ``SMALL`` (see
-``hide_small``), never as the number, so no output — SVG, table or CSV — can contain it.
+Privacy: a chart draws the values it is given. Counts of persons arrive already as the viewer may
+see them (``accounts.disclosure.count_shown``): rounded, and ``SMALL`` (``<5``) for 0 to 4 — never the
+number, so no output (SVG, table or CSV) can contain it.
 
 Layout sizes (font sizes included) are set in the SVG so that the text fits however the page is
 styled; colours come from static/css/charts.css, one class per series (``chart-s0`` …).
@@ -28,31 +29,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from accounts.disclosure import SMALL, Small  # noqa: F401 - SMALL: what callers and tests put in a chart
 from exchange.cells import neutralise
 from exchange.writers import CSV_DELIMITER
 
-
-class Small:
-    """A count from 1 to 4 hidden from this user, shown as ``<5``. It holds no number, on purpose."""
-
-    _instance: Small | None = None
-
-    def __new__(cls) -> Small:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __str__(self) -> str:
-        return "<5"
-
-    def __repr__(self) -> str:
-        return "SMALL"
-
-    def __reduce__(self) -> str:
-        return "SMALL"  # a cached chart unpickles to the same singleton
-
-
-SMALL = Small()
 Value = int | float | Decimal | Small | None
 
 KINDS = {
@@ -77,13 +57,6 @@ SHORT_UNITS = [
     (Decimal(10) ** 6, pgettext_lazy("short for million (Indonesian: jt)", "mn")),
     (Decimal(10) ** 3, pgettext_lazy("short for thousand (Indonesian: rb)", "k")),
 ]
-
-
-def hide_small(count: int | None, *, hide: bool = True) -> int | Small | None:
-    """``count``, or ``SMALL`` when it is from 1 to 4 and ``hide``: the privacy rule in one place."""
-    if hide and count is not None and 1 <= count <= 4:
-        return SMALL
-    return count
 
 
 @dataclass

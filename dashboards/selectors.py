@@ -1,9 +1,12 @@
 """What the dashboards (and the statistics API) show for an area and a year.
 
 Every figure comes from the domain apps' summary selectors (or their small program tables), a
-fixed number of queries whatever the size of the data. Counts of PMI between 1 and 4 are hidden
-(``SMALL``) from users who may not see the persons behind them (UU 27/2022: a small count in a
-small area can identify someone).
+fixed number of queries whatever the size of the data. Counts of persons (PMI, and the returned
+PMI among cooperative members) are shown by ``accounts.disclosure``'s rule: rounded to the nearest
+10, and ``<5`` for 0 to 4, to users who do not serve the area (UU 27/2022: a small count in a small
+area can identify someone). The rule is applied here, once per board, so that the pages, the charts,
+their CSV and the statistics API show the same figures; everything derived from a count (a growth,
+an order) is computed from the count as shown.
 """
 from __future__ import annotations
 
@@ -17,7 +20,8 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import UNMASKED_ROLES, code_in_area, role_of
+from accounts.disclosure import Small, count_rounding, count_shown, growth_shown, hides_small_counts
+from accounts.permissions import code_in_area
 from accounts.scoping import area_prefix
 from agencies.selectors import engagement_totals
 from cooperatives.selectors import cooperative_figure_totals, cooperative_totals
@@ -28,8 +32,6 @@ from regions.models import District, Province, Regency, Village
 from villages.choices import FundingSource, Pillar
 from villages.models import PROGRAM_START_YEAR
 from villages.selectors import activity_totals, program_village_totals
-
-from .charts import Small, hide_small
 
 LEVELS = {0: "national", 2: "province", 5: "regency", 8: "district", 13: "village"}
 CHILD_LENGTH = {0: 2, 2: 5, 5: 8, 8: 13}
@@ -102,21 +104,12 @@ def area_children(area: Area) -> dict[str, str]:
     return dict(rows.values_list("code", "name"))
 
 
-def hides_small_counts(user, area: Area) -> bool:
-    """Whether PMI counts of 1 to 4 are shown as ``<5`` to this user in this area."""
-    prefix = area_prefix(user)
-    serves_area = prefix == "" or (prefix is not None and code_in_area(area.code, prefix))
-    return not (role_of(user) in UNMASKED_ROLES and serves_area)
-
-
 # --- the figures ------------------------------------------------------------------------------------
 
 
 def _growth(now, before) -> float | None:
-    """Percent change from ``before`` to ``now`` (None when there is nothing to compare with)."""
-    if isinstance(now, Small) or isinstance(before, Small) or not before:
-        return None
-    return round((now - before) * 100 / before, 1)
+    """Percent change from ``before`` to ``now`` (None when there is nothing to compare with, or either is ``<5``)."""
+    return growth_shown(now, before)
 
 
 @dataclass
@@ -124,7 +117,7 @@ class Dashboard:
     area: Area
     year: int
     first_year: int
-    hide_small: bool
+    hide_small: bool  # counts of persons are shown rounded (accounts.disclosure)
     children: dict[str, str] = field(default_factory=dict)
     villages: dict = field(default_factory=dict)
     activities: dict = field(default_factory=dict)
@@ -132,6 +125,11 @@ class Dashboard:
     cooperatives: dict = field(default_factory=dict)
     agencies: dict = field(default_factory=dict)
     by_child: list[dict] = field(default_factory=list)
+
+    @property
+    def count_rounding(self) -> int:
+        """What the counts of persons are rounded to: 10, or 1 where they are exact."""
+        return count_rounding(protect=self.hide_small)
 
     @property
     def previous(self) -> int:
@@ -153,7 +151,7 @@ def dashboard_get(*, user, area: Area, year: int, first_year: int = PROGRAM_STAR
     Labels are stored translated, one board per language: a lazy translation costs a fraction of a
     millisecond to unpickle, and a board holds dozens of them.
     """
-    hide_small = hides_small_counts(user, area)
+    hide_small = hides_small_counts(user, area.code)
     first_year = max(PROGRAM_START_YEAR, min(first_year, year))
     key = f"dashboard:{data_version()}:{get_language()}:{area.code}:{year}:{first_year}:{int(hide_small)}"
     board = cache.get(key)
@@ -300,18 +298,23 @@ def _migrants(board: Dashboard, children: dict[str, dict]) -> dict:
         for name in ("has_business", "is_cooperative_member", "has_kur_credit", "has_bpjs_ketenagakerjaan"):
             if row[name]:
                 reintegration[name] += row["count"]
+    def shown(count: int) -> int | Small:
+        return count_shown(count, protect=hide)
+
     for child in children.values():
         for name in ("pmi", "abroad", "departed", "returned"):
-            child[name] = hide_small(child.get(name, 0), hide=hide)
+            child[name] = shown(child.get(name, 0))
 
-    countries = sorted({c for (_year, c) in destinations}, key=lambda c: -destinations[board.year, c])
+    def order(country: str) -> tuple:
+        # by the count as shown, then the code: an order by the exact count would rank the cells it rounds
+        count = shown(destinations[board.year, country])
+        return (-(count if isinstance(count, int) else 0), country)
+
+    countries = sorted({c for (_year, c) in destinations}, key=order)
     departed = flows.get((board.year, PlacementEvent.DEPARTED), 0)
     returned = flows.get((board.year, PlacementEvent.RETURNED), 0)
     previous_departed = sum(destinations[board.previous, c] for c in countries)
     previous_returned = sum(n for (year, _reason), n in reasons.items() if year == board.previous)
-
-    def shown(count: int) -> int | Small:
-        return hide_small(count, hide=hide)
 
     return {
         "total": shown(sum(stages.values())),
@@ -321,9 +324,8 @@ def _migrants(board: Dashboard, children: dict[str, dict]) -> dict:
         "women": shown(genders["F"]), "men": shown(genders["M"]),
         "departed": shown(departed), "returned_in_year": shown(returned),
         "previous_departed": shown(previous_departed), "previous_returned": shown(previous_returned),
-        # a change between hidden counts would give them away
-        "departed_growth": None if hide and min(departed, previous_departed) < 5
-        else _growth(departed, previous_departed),
+        # from the counts as shown: a growth of the exact ones would give them away
+        "departed_growth": _growth(shown(departed), shown(previous_departed)),
         "registered_per_year": [{"year": year, "count": shown(registered[year])} for year in board.years],
         "flows_per_year": [{"year": year, "departed": shown(flows[year, PlacementEvent.DEPARTED]),
                             "returned": shown(flows[year, PlacementEvent.RETURNED])} for year in board.years],
@@ -353,7 +355,7 @@ def _cooperatives(board: Dashboard, children: dict[str, dict]) -> dict:
     def of(year: int) -> dict:
         figures = dict(per_year.get(year) or {})
         figures.setdefault("members", 0)
-        figures["members_returned_pmi"] = hide_small(figures.get("members_returned_pmi", 0), hide=hide)
+        figures["members_returned_pmi"] = count_shown(figures.get("members_returned_pmi", 0), protect=hide)
         return {name: figures.get(name, 0) for name in (
             "cooperatives", "members", "members_returned_pmi", "capital", "assets", "revenue", "shu")}
 

@@ -7,7 +7,7 @@ P3MI names and legal entity numbers are fictional and say so ("DEMO", "Contoh").
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from accounts.choices import Role
 from cooperatives.choices import BusinessType
@@ -320,44 +320,21 @@ class DemoUser:
     # the village is the first Desmigratif village of this regency (set when the data exists)
     village_in_regency: str = ""
     agency: str = ""
+    # only the administrator uses the Django admin: every other role works in the portal's pages
     is_staff: bool = False
     is_superuser: bool = False
-    groups: tuple[str, ...] = field(default=())
 
 
-# One Django group per role that uses the admin; permissions are given in services.
-MINISTRY_GROUP = "Ministry staff"
-PROVINCE_GROUP = "Province officers"
-REGENCY_GROUP = "Regency operators"
 BPJS_ACRONYM = "BPJS TK"
 DEMO_USERS = (
     DemoUser("admin", Role.ADMIN, "Administrator", is_staff=True, is_superuser=True),
-    DemoUser("kemnaker", Role.MINISTRY, "Staf Kemnaker", is_staff=True, groups=(MINISTRY_GROUP,)),
-    DemoUser("jabar", Role.PROVINCE_OFFICER, "Petugas Provinsi Jawa Barat", province="32", is_staff=True,
-             groups=(PROVINCE_GROUP,)),
-    DemoUser("cirebon", Role.REGENCY_OPERATOR, "Operator Disnaker Cirebon", regency=CIREBON, is_staff=True,
-             groups=(REGENCY_GROUP,)),
-    DemoUser("indramayu", Role.REGENCY_OPERATOR, "Operator Disnaker Indramayu", regency="32.12", is_staff=True,
-             groups=(REGENCY_GROUP,)),
+    DemoUser("kemnaker", Role.MINISTRY, "Staf Kemnaker"),
+    DemoUser("jabar", Role.PROVINCE_OFFICER, "Petugas Provinsi Jawa Barat", province="32"),
+    DemoUser("cirebon", Role.REGENCY_OPERATOR, "Operator Disnaker Cirebon", regency=CIREBON),
+    DemoUser("indramayu", Role.REGENCY_OPERATOR, "Operator Disnaker Indramayu", regency="32.12"),
     DemoUser("petugas", Role.VILLAGE_OFFICER, "Petugas Desmigratif", village_in_regency=CIREBON),
     DemoUser("bpjs", Role.AGENCY_STAFF, "Staf BPJS Ketenagakerjaan", agency=BPJS_ACRONYM),
 )
-
-# Model permissions of the role groups ("app_label.codename"). Ministry staff and province
-# officers read aggregates in the admin, but not the PMI tables: the admin shows personal data
-# unmasked, and those roles see it masked (DESIGN.md §3). Regency operators enter and edit.
-_REFERENCE_VIEW = ("regions.view_province", "regions.view_regency", "regions.view_district",
-                   "regions.view_village", "agencies.view_agency")
-_AGGREGATE_VIEW = ("agencies.view_engagement", "villages.view_desmigratifvillage", "villages.view_pillaractivity",
-                   "cooperatives.view_cooperative", "cooperatives.view_cooperativeyearlyfigure")
-_PROGRAM_MODELS = ("villages.desmigratifvillage", "villages.fieldofficer", "villages.pillaractivity",
-                   "migrants.migrantworker", "migrants.placement", "migrants.reintegration",
-                   "cooperatives.cooperative", "cooperatives.cooperativemember",
-                   "cooperatives.cooperativeyearlyfigure", "agencies.engagement")
-GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    MINISTRY_GROUP: _REFERENCE_VIEW + _AGGREGATE_VIEW,
-    PROVINCE_GROUP: _REFERENCE_VIEW + _AGGREGATE_VIEW,
-    REGENCY_GROUP: _REFERENCE_VIEW + tuple(
-        f"{model.split('.')[0]}.{action}_{model.split('.')[1]}"
-        for model in _PROGRAM_MODELS for action in ("add", "change", "view")),
-}
+# Earlier demos gave the other roles admin groups with model permissions; the admin is for
+# administrators only now, so load_demo deletes these groups where an earlier run made them.
+RETIRED_GROUPS = ("Ministry staff", "Province officers", "Regency operators")

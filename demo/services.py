@@ -12,9 +12,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from agencies.models import Agency
 from cooperatives.summaries import cooperative_summaries_refresh
@@ -102,24 +102,6 @@ def _validate_and_create(objects: list[models.Model], *, parents: tuple[str, ...
 # --- demo users ----------------------------------------------------------------------------
 
 
-def demo_groups_ensure() -> dict[str, Group]:
-    """One group per role that uses the admin, with the model permissions of data.GROUP_PERMISSIONS."""
-    groups = {}
-    for name, perms in data.GROUP_PERMISSIONS.items():
-        condition = Q(pk__in=[])
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            condition |= Q(content_type__app_label=app_label, codename=codename)
-        found = list(Permission.objects.filter(condition))
-        if len(found) != len(perms):
-            missing = set(perms) - {f"{p.content_type.app_label}.{p.codename}" for p in found}
-            raise DemoDataError(f"Permissions missing (run `manage.py migrate`): {', '.join(sorted(missing))}")
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(found)
-        groups[name] = group
-    return groups
-
-
 def demo_petugas_village() -> str:
     """The village of the demo village officer: the Desmigratif village of Kabupaten Cirebon with
     the most PMI records (then the lowest code), so that the user sees data."""
@@ -134,9 +116,13 @@ def demo_petugas_village() -> str:
 
 @transaction.atomic
 def demo_users_ensure() -> dict[str, int]:
-    """Create the demo users of DESIGN.md §5, or bring them back to their demo role, area and password."""
+    """Create the demo users of DESIGN.md §5, or bring them back to their demo role, area and password.
+
+    Only ``admin`` is staff (the Django admin is for administrators only); the admin groups earlier
+    demos gave the other roles are deleted (data.RETIRED_GROUPS).
+    """
     User = get_user_model()
-    groups = demo_groups_ensure()
+    Group.objects.filter(name__in=data.RETIRED_GROUPS).delete()
     # PBKDF2 is slow on purpose; the seven users share one hash of the same demo password.
     password = make_password(data.DEMO_PASSWORD)
     created = updated = 0
@@ -161,7 +147,8 @@ def demo_users_ensure() -> dict[str, int]:
         user.password = password
         user.full_clean()
         user.save()
-        user.groups.set([groups[name] for name in spec.groups])
+        user.groups.clear()  # the demo roles' rights come from their role, not from model permissions
+        user.user_permissions.clear()
     return {"users_created": created, "users_updated": updated}
 
 

@@ -17,9 +17,11 @@ keepalive = 5
 # A worker is replaced after this many requests (with jitter): a slow leak cannot grow forever.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
-# X-Forwarded-For/-Proto are trusted from these addresses only (the proxy in front; "*" behind a
-# private load balancer that the public cannot reach directly).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn reads X-Forwarded-Proto (its wsgi.url_scheme) only from these addresses: by default the
+# portal's own TRUSTED_PROXIES, which the portal uses for X-Forwarded-For (desmigratif.net); "*" behind
+# a private load balancer that the public cannot reach directly.
+forwarded_allow_ips = (os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get("TRUSTED_PROXIES", "").strip()
+                       or "127.0.0.1")
 
 accesslog = "-"
 # Only the message of the access record, rebuilt from chosen atoms by the JSON formatter; no %(r)s

@@ -1,7 +1,10 @@
 """The history tab of a record: who changed what, when, from what to what (django-simple-history).
 
 A record's history is shown to whoever may open the record: it is looked up through the same
-selector as its page. NIK and phone values in the changes are masked as on the record's page.
+selector as its page (whose scoping keeps person records from the roles that read none), and a
+deleted record by the same rule (``accounts.scoping.area_prefix``). The values of personal fields are
+shown as the personal-data policy says (accounts.personal_data), as on the record's page; showing them
+unmasked is logged.
 """
 from __future__ import annotations
 
@@ -15,21 +18,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.permissions import (
-    can_read_person_records,
-    code_in_area,
-    mask_nik,
-    mask_phone,
-    sees_personal_data,
-)
+from accounts.permissions import code_in_area
+from accounts.personal_data import is_personal, masked_value, note_shown, sees_unmasked
 from accounts.scoping import area_prefix
 
 MAX_ENTRIES = 200
-# what the record's page hides from a user who does not serve the person's area hides here too
-MASKED_FIELDS = {"nik": mask_nik, "phone": mask_phone, "address": lambda value: str(_("(hidden)"))}
 
 
 @dataclass(frozen=True)
@@ -51,11 +46,11 @@ TRACKED = {
 }
 
 
-def _display(field, value, *, masked: bool) -> str:
+def _display(obj, field, value, *, masked: bool) -> str:
     if value in (None, ""):
         return "—"
-    if masked and field.name in MASKED_FIELDS:
-        return MASKED_FIELDS[field.name](str(value))
+    if masked and is_personal(obj, field.name):
+        return str(masked_value(obj, field.name, value))
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
@@ -63,9 +58,10 @@ def _display(field, value, *, masked: bool) -> str:
     return str(value)
 
 
-def history_rows(obj, *, user) -> list[dict]:
+def history_rows(obj, *, user, request=None) -> list[dict]:
     """Newest first: each save with its author, kind, and the fields it changed (old → new)."""
-    masked = not sees_personal_data(user, attrgetter(TRACKED[obj._meta.label_lower].village_code)(obj))
+    masked = not sees_unmasked(user, obj)
+    shows_personal = False
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")
                    [:MAX_ENTRIES + 1])
     rows = []
@@ -75,13 +71,16 @@ def history_rows(obj, *, user) -> list[dict]:
         if older is not None:
             for change in record.diff_against(older).changes:
                 field = obj._meta.get_field(change.field)
+                shows_personal = shows_personal or is_personal(obj, field.name)
                 changes.append({"field": field.verbose_name,
-                                "old": _display(field, change.old, masked=masked),
-                                "new": _display(field, change.new, masked=masked)})
+                                "old": _display(obj, field, change.old, masked=masked),
+                                "new": _display(obj, field, change.new, masked=masked)})
         rows.append({"date": record.history_date, "user": record.history_user,
                      "kind": record.get_history_type_display(), "changes": changes,
                      # a change whose earlier state was never recorded (data loaded in bulk)
                      "complete": older is not None or record.history_type == "+"})
+    if shows_personal and not masked:
+        note_shown(request, obj)  # the access log: personal values shown in full
     return rows
 
 
@@ -90,15 +89,15 @@ def deleted_record(tracked: Tracked, model, pk: int, *, user):
     last = model.history.filter(id=pk).order_by("-history_date", "-history_id").first()
     if last is None or last.history_type != "-":
         return None
-    if tracked.person_record and not can_read_person_records(user):
-        return None
+    # the rule of the record's selector: the user's area, none at all for person records a role does not read
+    prefix = area_prefix(user, person_record=tracked.person_record)
     obj = last.instance
     try:
         code = attrgetter(tracked.village_code)(obj) or ""
     except ObjectDoesNotExist:
         return None
     # a national record (no area) is readable by everyone who reads the kind of record
-    return obj if (code_in_area(code, area_prefix(user)) or (not code and area_prefix(user) is not None)) else None
+    return obj if (code_in_area(code, prefix) or (not code and prefix is not None)) else None
 
 
 @require_GET
@@ -116,5 +115,5 @@ def record_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
         if obj is None:
             raise Http404
     return render(request, "portal/history.html", {"object": obj, "deleted": deleted,
-                                                   "rows": history_rows(obj, user=request.user),
+                                                   "rows": history_rows(obj, user=request.user, request=request),
                                                    "limit": MAX_ENTRIES})

@@ -182,6 +182,20 @@ class JsonFormatter(SafeFormatting, BaseJsonFormatter):
             "status": int(atom("s")) if str(atom("s")).isdigit() else atom("s"),
             "bytes": atom("B") if isinstance(atom("B"), int) else 0,
             "duration_ms": round(duration / 1000, 1) if isinstance(duration, int) else None,
-            "remote_addr": atom("h"),
+            "remote_addr": _client_address(atom("h"), atoms.get("{x-forwarded-for}i")),
             "request_id": request_id,
         }
+
+
+def _client_address(peer: Any, forwarded_for: Any) -> Any:
+    """The client as ``TRUSTED_PROXIES`` vouches for it (behind the proxy, the peer is the proxy)."""
+    try:
+        from django.core.exceptions import ImproperlyConfigured
+
+        from desmigratif.net import client_address
+    except ImportError:  # pragma: no cover - Django is installed wherever gunicorn serves the portal
+        return peer
+    try:
+        return client_address(str(peer), forwarded_for if isinstance(forwarded_for, str) else None) or peer
+    except ImproperlyConfigured:  # the master process, before Django's settings are loaded
+        return peer

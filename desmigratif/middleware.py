@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from .busy import busy_response, is_database_busy
+
 request_logger = logging.getLogger("desmigratif.request")
 QUIET_PATHS = frozenset({"/healthz", "/readyz"})
 
@@ -48,3 +50,20 @@ class RequestLogMiddleware:
                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
                    "user_id": user.pk if user is not None and user.is_authenticated else None})
         return response
+
+
+class DatabaseBusyMiddleware:
+    """A page whose write found the database busy answers "busy, try again" (503 with Retry-After, see
+    desmigratif.busy) instead of a server error; also with DEBUG on, where Django's 500 handler is not used."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if is_database_busy(exception):
+            request_logger.warning("Database busy on %s %s", request.method, request.path)
+            return busy_response(request)
+        return None

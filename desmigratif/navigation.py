@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import pgettext_lazy
 
@@ -56,7 +57,8 @@ def menu_for(request) -> list[dict]:
 
 
 def navigation(request) -> dict:
-    """Context processor: ``menu`` for signed-in users."""
+    """Context processor: ``menu`` for signed-in users; ``admin_site``: whether the Django admin admits
+    them (administrators only: accounts.admin.admin_site_admits)."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {"menu": []}
-    return {"menu": menu_for(request)}
+        return {"menu": [], "admin_site": False}
+    return {"menu": menu_for(request), "admin_site": admin.site.has_permission(request)}

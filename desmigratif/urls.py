@@ -29,3 +29,4 @@ urlpatterns = [
 ]
 
 handler404 = "desmigratif.views.page_not_found"
+handler500 = "desmigratif.views.server_error"

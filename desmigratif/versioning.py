@@ -10,7 +10,9 @@ nothing is written. The row stays locked by that UPDATE until the service's tran
 two saves sent at the same moment the second waits, then finds the version moved on.
 
 Every write bumps the version, also those that do not check it (stage actions, the admin, imports
-with no version to compare): a form opened before any of them is then refused.
+with no version to compare): a form opened before any of them is then refused. A save that changes
+nothing writes nothing (``versioned_write``): the version, the history and the summaries stay as they
+were.
 """
 from __future__ import annotations
 
@@ -118,16 +120,55 @@ def version_claim(instance: VersionedModel, *, expected_version: int | None = No
     return instance.version
 
 
-def versioned_save(instance: VersionedModel, fields: dict, *, expected_version: int | None = None):
-    """Set ``fields`` on the record, validate it with the model's rules and save it; a stored record first
-    claims its next version (``version_claim``: refused with StaleRecordError when ``expected_version``,
-    the version the user started from, is no longer the stored one). The caller holds the transaction."""
-    if instance.pk is not None:
-        version_claim(instance, expected_version=expected_version)
+def stored_changes(instance: models.Model, stored: dict) -> list[str]:
+    """The fields whose value on ``instance`` differs from ``stored`` (the row's values by attname), leaving
+    out what a save sets by itself (the key, the version, auto_now dates)."""
+    return [field.name for field in _compared_fields(type(instance))
+            if getattr(instance, field.attname) != stored[field.attname]]
+
+
+def _compared_fields(model) -> list[models.Field]:
+    return [field for field in model._meta.concrete_fields
+            if not field.primary_key and field.attname != VERSION_FIELD
+            and not getattr(field, "auto_now", False) and not getattr(field, "auto_now_add", False)]
+
+
+def versioned_write(instance: VersionedModel, fields: dict, *, expected_version: int | None = None) -> bool:
+    """Set ``fields`` on the record, validate it with the model's rules and save it with its next version
+    (``version_claim``); True when it was written.
+
+    Nothing changed — the validated values are the stored ones, whatever door sent them (an empty PATCH,
+    a PUT or a form sent back unchanged, an admin save) — means nothing is written: no history row, no
+    new version, ``updated_at`` and the summaries as they were. A stale ``expected_version`` is refused
+    (StaleRecordError) even then: the user did not see the record as it is, and the answer to "save what
+    I saw" does not depend on whether someone else's change happens to equal theirs. The caller holds the
+    transaction.
+    """
     for name, value in fields.items():
         setattr(instance, name, value)
-    instance.full_clean()
+    if instance.pk is None:
+        instance.full_clean()
+        instance.save()
+        return True
+    compared = _compared_fields(type(instance))
+    stored = (type(instance)._base_manager.filter(pk=instance.pk)
+              .values(VERSION_FIELD, *(field.attname for field in compared)).first())
+    if stored is None:  # deleted meanwhile: never re-created by a save
+        raise StaleRecordError(instance, expected_version=expected_version)
+    if expected_version is not None and stored[VERSION_FIELD] != expected_version:
+        raise StaleRecordError(instance, expected_version=expected_version)
+    instance.full_clean()  # first: it normalises values (a NIK typed with dots) before they are compared
+    if not stored_changes(instance, stored):
+        instance.version = stored[VERSION_FIELD]
+        return False
+    version_claim(instance, expected_version=expected_version)
     instance.save()
+    return True
+
+
+def versioned_save(instance: VersionedModel, fields: dict, *, expected_version: int | None = None):
+    """``versioned_write``, returning the record."""
+    versioned_write(instance, fields, expected_version=expected_version)
     return instance
 
 
@@ -173,26 +214,3 @@ class VersionedFormMixin:
     def service_fields(self) -> dict:
         """The cleaned fields for the service, without the version (given as ``expected_version``)."""
         return {name: value for name, value in self.cleaned_data.items() if name != VERSION_FIELD}
-
-
-# --- the admin ------------------------------------------------------------------------------------
-
-
-class VersionedAdminMixin:
-    """Admin saves of versioned records (and of their inline rows) move the version on, so that a page
-    form opened before an administrator's correction is refused instead of overwriting it. (The admin's
-    change view runs in a transaction, as the services do.)"""
-
-    def save_model(self, request, obj, form, change):
-        if change and obj.pk is not None:
-            version_claim(obj)
-        super().save_model(request, obj, form, change)
-
-    def save_formset(self, request, form, formset, change):
-        deleted = set(getattr(formset, "deleted_forms", []))
-        for inline_form in formset.forms:
-            instance = inline_form.instance
-            if (isinstance(instance, VersionedModel) and instance.pk is not None and inline_form.has_changed()
-                    and inline_form not in deleted):
-                version_claim(instance)
-        super().save_formset(request, form, formset, change)

@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -8,6 +10,8 @@ from django.views.decorators.http import require_GET
 
 from dashboards.selectors import area_home
 from dashboards.views import DashboardView
+
+from .busy import busy_response, is_database_busy
 
 
 @require_GET
@@ -49,3 +53,12 @@ def page_not_found(request: HttpRequest, exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(_("Not found."))}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The portal's 500 page, except for a database too busy to take a write (desmigratif.busy): that one is
+    "busy, try again" (503), also when it happened outside a view (saving the session after it). Django
+    calls this handler while it handles the exception, so the exception is the one being handled."""
+    if is_database_busy(sys.exc_info()[1]):
+        return busy_response(request)
+    return defaults.server_error(request)

@@ -16,6 +16,8 @@ DEFAULTS = {
     "ASYNC_ROWS": 5_000,  # files with more data rows than this run as a Celery task
     "MAX_STORED_PROBLEMS": 5_000,  # problems kept on a job (the count of all of them is kept too)
     "CHUNK_ROWS": 2_000,  # rows validated (and written) together: one lookup query per chunk
+    # days an uploaded file waits for confirmation before it is deleted with its job (it holds personal data)
+    "UPLOAD_RETENTION_DAYS": 7,
 }
 
 

@@ -7,18 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import FINAL_STATUSES, RUNNING_STATUSES, ImportKind, JobStatus
 
+UPLOAD_FOLDER = "exchange/imports"
+
 
 def import_upload_path(instance: "ImportJob", filename: str) -> str:
     # A random name: the official's file name (often a person's or a village's) stays out of paths.
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"exchange/imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+    return f"{UPLOAD_FOLDER}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
 class ImportJob(models.Model):
     """One uploaded file on its way through dry run → confirm, with what was found and written.
 
-    The file is kept only while the job waits to be confirmed; it is deleted once the job is done,
-    refused or cancelled (it holds personal data). Problems are kept as a list of
+    The file is kept only while the job waits to be confirmed, and at most ``UPLOAD_RETENTION_DAYS``
+    (exchange.services.import_files_purge); it is deleted once the job is done, refused or cancelled (it
+    holds personal data). Problems are kept as a list of
     ``{"row", "column", "value", "message"}`` (``row`` is None for a problem of the whole file).
     """
 

@@ -6,6 +6,7 @@ must be visible while the write transaction is open) and to the job row when no 
 """
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 import traceback
@@ -16,13 +17,16 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .choices import JobStatus
 from .conf import limit
 from .engine import Importer, Report, file_problems
-from .models import ImportJob
+from .models import UPLOAD_FOLDER, ImportJob
 from .readers import FileRejected, open_table
 from .resources import RESOURCES
 
@@ -317,3 +321,152 @@ def _enqueue(step: str, job_pk: int) -> None:
                 "nothing was written. Try again later.")))
         return
     ImportJob.objects.filter(pk=job_pk).update(task_id=(result.id or "")[:50])
+
+
+# --- what import jobs keep of persons ------------------------------------------------------------------
+# An uploaded file holds the personal data of every row; a job's problems quote the offending cells. The
+# file is deleted as soon as the job no longer needs it (_finish): only a job waiting for confirmation
+# keeps it, and never beyond the retention period (``UPLOAD_RETENTION_DAYS``, import_files_purge, run
+# daily by Celery beat). Erasing a person (privacy.services.person_erase) also takes them out of every
+# job: the held files that carry their NIK, and the problems quoting it.
+
+SCAN_CHUNK = 1 << 20
+NIK_BETWEEN = "[ .-]?"  # (the dash last: a literal in Python's and PostgreSQL's brackets alike)
+NIK_AROUND = (r"(?<![0-9])", r"(?![0-9])")
+
+
+def _nik_pattern(nik: str, *, as_bytes: bool = False):
+    """The NIK as people type it: its digits, with a space, dot or dash between any two, and no digit
+    around it (a longer number that merely contains it is not it)."""
+    pattern = NIK_AROUND[0] + NIK_BETWEEN.join(nik) + NIK_AROUND[1]
+    return re.compile(pattern.encode() if as_bytes else pattern)
+
+
+def _file_quotes_nik(job: ImportJob, nik_re) -> bool:
+    """Whether the job's file holds the NIK: a .csv read as it is, an .xlsx part by part unpacked (within
+    MAX_UNPACKED_BYTES). A file that cannot be read is taken to hold it: it serves no import anyway."""
+    budget = limit("MAX_UNPACKED_BYTES")
+
+    def scan(stream) -> bool:
+        nonlocal budget
+        tail = b""
+        while chunk := stream.read(SCAN_CHUNK):
+            budget -= len(chunk)
+            if budget < 0 or nik_re.search(tail + chunk):
+                return True
+            tail = chunk[-64:]
+        return False
+
+    try:
+        with job.file.open("rb") as stream:
+            if job.file_name.lower().endswith(".csv"):
+                return scan(stream)
+            with zipfile.ZipFile(stream) as archive:
+                for info in archive.infolist():
+                    with archive.open(info) as part:
+                        if scan(part):
+                            return True
+    except (OSError, ValueError, EOFError, RuntimeError, zipfile.BadZipFile):
+        return True
+    return False
+
+
+def _drop_file(job: ImportJob, message: str, *, stalled: bool = False) -> None:
+    """Delete the job's file; a job that waited for it (its check or its confirmation, or ``stalled``: a check
+    or write no worker is on) is cancelled, saying why. A running one is left to its worker, which fails
+    without the file."""
+    if job.file:
+        # the file goes once the job's new state is committed: a rolled-back erasure leaves both as they were
+        name, storage = job.file.name, job.file.storage
+        job.file = ""
+        transaction.on_commit(lambda: storage.delete(name))
+    waiting = [JobStatus.QUEUED, JobStatus.READY] + ([JobStatus.CHECKING, JobStatus.IMPORTING] if stalled else [])
+    if job.status in waiting and _claim(job, job.status, JobStatus.CANCELLED):
+        job.finished_at = timezone.now()
+        job.problems, job.problem_count = _message(message), 1
+    job.save()
+
+
+def import_jobs_forget_person(*, nik: str, name: str = "") -> int:
+    """Take an erased person out of every import job: the held files that carry their NIK are deleted (their
+    jobs cancelled), and in the problems every row quoting the NIK loses its values and messages (the row
+    number and column stay: without the file they say nothing of the person). A file name holding the
+    person's name is erased too. Returns how many jobs were changed.
+
+    The name alone does not select a job (many people share a name): only with the NIK in the file or on
+    the same row."""
+    nik_re, nik_bytes_re = _nik_pattern(nik), _nik_pattern(nik, as_bytes=True)
+    erased = _("(erased)")
+    changed: set[int] = set()
+
+    def forget_file_name(job: ImportJob) -> None:
+        if name and name.casefold() in job.file_name.casefold():
+            ImportJob.objects.filter(pk=job.pk).update(file_name=erased)
+
+    for job in ImportJob.objects.exclude(file="").order_by("pk"):
+        if _file_quotes_nik(job, nik_bytes_re):
+            with translation.override(job.language or settings.LANGUAGE_CODE):
+                _drop_file(job, _("This import was cancelled and its file deleted: a person in it was erased from "
+                                  "the portal at their request. Upload the file again without that person."))
+            forget_file_name(job)
+            changed.add(job.pk)
+    quoting = (ImportJob.objects.annotate(problems_text=Cast("problems", TextField()))
+               .filter(problems_text__regex=NIK_BETWEEN.join(nik))  # the database's first cut; re decides
+               .only("pk", "problems", "file_name"))
+    for job in quoting:
+        def quotes(problem: dict, *, by_name: bool = False) -> bool:
+            text = f"{problem['value']} {problem['message']}"
+            return bool(nik_re.search(text)) or (by_name and bool(name) and name.casefold() in text.casefold())
+
+        rows = {problem["row"] for problem in job.problems if quotes(problem)}
+        if not rows:
+            continue
+        for problem in job.problems:
+            # a row of the file: all of it; a problem of the whole file (no row): only one that quotes them
+            if problem["row"] in rows and (problem["row"] is not None or quotes(problem, by_name=True)):
+                problem["value"], problem["message"] = "", erased
+        ImportJob.objects.filter(pk=job.pk).update(problems=job.problems)
+        forget_file_name(job)
+        changed.add(job.pk)
+    return len(changed)
+
+
+def import_files_purge(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Delete the uploaded files kept longer than ``UPLOAD_RETENTION_DAYS``: those of jobs never confirmed
+    (the jobs are cancelled, saying why), and files no job refers to any more (a job deleted with its user,
+    an upload that failed half-way). Run daily by Celery beat (exchange.import_files_purge)."""
+    days = limit("UPLOAD_RETENTION_DAYS")
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    jobs = 0
+    for job in ImportJob.objects.exclude(file="").filter(created_at__lt=cutoff).order_by("pk"):
+        if job.is_running and job.status != JobStatus.QUEUED and not import_job_stalled(job):
+            continue  # a worker is on it right now
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            _drop_file(job, ngettext(
+                "The file waited more than %(days)d day without being imported, so it was deleted (it holds "
+                "personal data); nothing was written. Upload it again to import it.",
+                "The file waited more than %(days)d days without being imported, so it was deleted (it holds "
+                "personal data); nothing was written. Upload it again to import it.", days) % {"days": days},
+                stalled=True)
+        jobs += 1
+    return {"jobs": jobs, "orphans": _orphan_files_purge(cutoff)}
+
+
+def _orphan_files_purge(cutoff: datetime.datetime) -> int:
+    storage = ImportJob._meta.get_field("file").storage
+    held = set(ImportJob.objects.exclude(file="").values_list("file", flat=True))
+    removed = 0
+    folders = [UPLOAD_FOLDER]
+    while folders:
+        folder = folders.pop()
+        try:
+            subfolders, files = storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        folders.extend(f"{folder}/{name}" for name in subfolders)
+        for name in files:
+            path = f"{folder}/{name}"
+            if path not in held and storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+                removed += 1
+    return removed

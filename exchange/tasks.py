@@ -21,3 +21,9 @@ def import_job_write_task(job_id: int) -> str:
     if job is None:
         return "missing"
     return services.import_job_write(job=job, task=True).status
+
+
+@shared_task(name="exchange.import_files_purge")
+def import_files_purge_task() -> dict:
+    """Daily (Celery beat, schedule in exchange/migrations/0008): delete uploads kept past their retention."""
+    return services.import_files_purge()

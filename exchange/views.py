@@ -199,8 +199,7 @@ class ExportView(LoginRequiredMixin, View):
                                % {"count": f"{count:,}".replace(",", "."),
                                   "max": f"{limit('MAX_ROWS'):,}".replace(",", ".")})
         resource.exported(user=user, queryset=queryset)
-        rows = (resource.export_values(obj, masked=resource.masked(obj, user=user))
-                for obj in queryset.iterator(chunk_size=2000))
+        rows = (resource.export_values(obj, user=user) for obj in queryset.iterator(chunk_size=2000))
         stamp = timezone.localdate().strftime("%Y-%m-%d")
         if export_format == "csv":
             response = StreamingHttpResponse(export_csv(resource, rows), content_type="text/csv; charset=utf-8")

@@ -1,11 +1,15 @@
-"""Admin of PMI records. Writes with rules go through ``migrants.services``, as every other entry does.
+"""Admin of PMI records. Writes go through ``migrants.services``, as every other entry does
+(desmigratif.program_admin).
 
-- A PMI is added with ``migrant_register`` and edited with ``migrant_update``; the NIK rules run
-  in the model's clean(), so a bad NIK is an error on the form and a doubtful one is flagged.
+- A PMI is added with ``migrant_register``, edited with ``migrant_update`` and deleted with
+  ``migrant_delete``; the NIK rules run in the model's clean(), so a bad NIK is an error on the form
+  and a doubtful one is flagged.
 - The stage is never a form field: it moves with the actions below (``migrant_change_stage``),
   with a departure (adding a placement: ``migrant_depart``) or a return (giving an open placement
   its return date: ``migrant_return``).
-- Reintegration is recorded with ``reintegration_record``, for returned PMI only.
+- Reintegration is recorded with ``reintegration_record``, for returned PMI only. Placements and
+  reintegration have no delete service, so the admin offers no delete for them.
+- The change pages show the person unmasked: each showing goes to the access log (privacy).
 """
 from __future__ import annotations
 
@@ -19,26 +23,19 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import AreaScopedAdminMixin
+from accounts.personal_data import note_shown
+from desmigratif.program_admin import AdminServices, ProgramAdmin, ProgramInline
 from regions.admin import province_filter, year_filter
 
 from . import services
 from .choices import Stage
+from .forms import NikTakenFormMixin
 from .models import MigrantWorker, Placement, Reintegration
-from .selectors import DIGITS_RE, search_migrants
+from .selectors import DIGITS_RE, migrant_list, placement_list, reintegration_list, search_migrants
 
 # At most this many per-row errors are listed after an action; the rest are counted.
 MAX_ROW_MESSAGES = 10
-
-
-def copy_saved(target, saved) -> None:
-    """Make the admin's unsaved instance the row a service saved (the admin goes on using it)."""
-    for field in saved._meta.concrete_fields:
-        setattr(target, field.attname, getattr(saved, field.attname))
-    target._state.adding = False
-    target._state.db = saved._state.db
 
 
 def add_service_errors(form: forms.Form, error: ValidationError, field_for: dict[str, str]) -> None:
@@ -51,10 +48,64 @@ def add_service_errors(form: forms.Form, error: ValidationError, field_for: dict
         form.add_error(field if field in form.fields else None, errors)
 
 
+class PersonalDataAdminMixin:
+    """The admin shows persons unmasked: its change pages and lists note them for the access log, as the
+    pages do (accounts.personal_data.note_shown; privacy.middleware writes the rows, door "admin")."""
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            note_shown(request, obj)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        for obj in getattr(changelist, "result_list", ()):
+            note_shown(request, obj)
+        return response
+
+
+# --- the services in the admin's shape (AdminServices) ----------------------------------------
+
+
+def migrant_admin_update(*, user, instance: MigrantWorker, **fields) -> MigrantWorker:
+    return services.migrant_update(migrant=instance, user=user, **fields)
+
+
+def placement_admin_create(*, user, migrant: MigrantWorker, departure_date: datetime.date, **fields) -> Placement:
+    """Adding a placement is the PMI's departure."""
+    return services.migrant_depart(migrant=migrant, departure_date=departure_date, user=user, **fields)
+
+
+def placement_admin_update(*, user, instance: Placement, return_date: datetime.date | None = None,
+                           return_reason: str = "", **fields) -> Placement:
+    """A correction of the employment details, and the return when the form gives an open placement its
+    return date; the return (``migrant_return``) closes the placement as stored, so it comes last."""
+    placement = instance
+    edits = {name: value for name, value in fields.items() if name in services.PLACEMENT_EDITABLE_FIELDS}
+    if edits:
+        placement = services.placement_update(placement=instance, user=user, **edits)
+    if instance.return_date is None and return_date is not None:
+        placement = services.migrant_return(migrant=instance.migrant, user=user, return_date=return_date,
+                                            return_reason=return_reason)
+    return placement
+
+
+def reintegration_admin_create(*, user, migrant: MigrantWorker, **fields) -> Reintegration:
+    return services.reintegration_record(migrant=migrant, user=user, **fields)
+
+
+def reintegration_admin_update(*, user, instance: Reintegration, **fields) -> Reintegration:
+    return services.reintegration_record(migrant=instance.migrant, user=user, **fields)
+
+
+REINTEGRATION_SERVICES = AdminServices(create=reintegration_admin_create, update=reintegration_admin_update)
+
+
 # --- PMI ---------------------------------------------------------------------------------------
 
 
-class MigrantWorkerAdminForm(forms.ModelForm):
+class MigrantWorkerAdminForm(NikTakenFormMixin, forms.ModelForm):
     # Longer than 16: the model's clean_fields() strips the dots, spaces and dashes people type,
     # then checks the 16 digits.
     nik = forms.CharField(label=MigrantWorker._meta.get_field("nik").verbose_name, max_length=30)
@@ -79,9 +130,9 @@ class MigrantWorkerAdminForm(forms.ModelForm):
         return cleaned_data
 
 
-class PlacementInline(admin.TabularInline):
-    """The PMI's stays abroad, read only here: departures and returns change the stage, so they are
-    recorded on the placement's own page (through the services)."""
+class PlacementInline(ProgramInline, admin.TabularInline):
+    """The PMI's stays abroad, read only here (no services): departures and returns change the stage, so
+    they are recorded on the placement's own page."""
 
     model = Placement
     extra = 0
@@ -91,20 +142,12 @@ class PlacementInline(admin.TabularInline):
     show_change_link = True
     ordering = ["-departure_date"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReintegrationInline(admin.StackedInline):
+class ReintegrationInline(ProgramInline, admin.StackedInline):
     """What a returned PMI has done since coming home; editable while the PMI is 'returned'."""
 
     model = Reintegration
+    services = REINTEGRATION_SERVICES
     extra = 0
     max_num = 1
     can_delete = False
@@ -119,9 +162,11 @@ class ReintegrationInline(admin.StackedInline):
 
 
 @admin.register(MigrantWorker)
-class MigrantWorkerAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+class MigrantWorkerAdmin(PersonalDataAdminMixin, ProgramAdmin):
     form = MigrantWorkerAdminForm
-    area_path = "village"
+    selector = staticmethod(migrant_list)
+    services = AdminServices(create=services.migrant_register, update=migrant_admin_update,
+                             delete=services.migrant_delete)
     list_display = ["name", "nik", "gender", "village", "stage", "stage_changed_on", "nik_needs_verification",
                     "registered_on"]
     list_select_related = ["village"]
@@ -160,6 +205,11 @@ class MigrantWorkerAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
             fields.append("registered_on")  # migrant_update does not move the registration
         return fields
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user  # a class made for this request: a taken NIK is said for this user
+        return form
+
     def get_changeform_initial_data(self, request):
         return {"registered_on": timezone.localdate(), **super().get_changeform_initial_data(request)}
 
@@ -175,30 +225,6 @@ class MigrantWorkerAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
         if not labels:
             return "—"
         return format_html_join("", "<div>{}</div>", ((label,) for label in labels))
-
-    def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS if name in form.cleaned_data}
-        if change:
-            services.migrant_update(migrant=obj, user=request.user, **fields)
-        else:
-            copy_saved(obj, services.migrant_register(user=request.user,
-                                                      registered_on=form.cleaned_data["registered_on"], **fields))
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Reintegration:
-            return super().save_formset(request, form, formset, change)
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for inline_form in formset.forms:
-            if not inline_form.has_changed():
-                continue
-            existed = inline_form.instance.pk is not None
-            fields = {name: value for name, value in inline_form.cleaned_data.items()
-                      if name not in ("id", "migrant", "DELETE")}
-            saved = services.reintegration_record(migrant=form.instance, user=request.user, **fields)
-            if existed:
-                formset.changed_objects.append((saved, inline_form.changed_data))
-            else:
-                formset.new_objects.append(saved)
 
     # Actions: one service call per PMI; a PMI the rules refuse is reported, the others go on.
 
@@ -286,9 +312,10 @@ class PlacementAdminForm(forms.ModelForm):
 
 
 @admin.register(Placement)
-class PlacementAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+class PlacementAdmin(PersonalDataAdminMixin, ProgramAdmin):
     form = PlacementAdminForm
-    area_path = "migrant__village"
+    selector = staticmethod(placement_list)
+    services = AdminServices(create=placement_admin_create, update=placement_admin_update)
     list_display = ["migrant", "destination_country", "sector", "job", "scheme", "p3mi_name", "departure_date",
                     "contract_end_date", "return_date", "return_reason"]
     list_select_related = ["migrant"]
@@ -320,10 +347,8 @@ class PlacementAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
             ]
         return fieldsets
 
-    def has_delete_permission(self, request, obj=None):
-        # A placement is the PMI's departure (and return): deleting it would leave a PMI "abroad"
-        # with no stay abroad. Erasing a person's data removes the PMI, placements included.
-        return False
+    # No delete (no service): a placement is the PMI's departure (and return), deleting it would leave a
+    # PMI "abroad" with no stay abroad. Erasing a person's data removes the PMI, placements included.
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(self.readonly_fields)
@@ -343,25 +368,6 @@ class PlacementAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
                           | Q(job__icontains=word))
         return queryset.filter(condition), False
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            fields = {name: form.cleaned_data[name] for name in form.cleaned_data
-                      if name not in ("migrant", "departure_date", "return_date", "return_reason")}
-            copy_saved(obj, services.migrant_depart(migrant=form.cleaned_data["migrant"], user=request.user,
-                                                    departure_date=form.cleaned_data["departure_date"], **fields))
-            return
-        returning = "return_date" in form.changed_data and obj.return_date is not None
-        return_date, return_reason = obj.return_date, obj.return_reason
-        edits = {name: form.cleaned_data[name] for name in form.changed_data
-                 if name in services.PLACEMENT_EDITABLE_FIELDS}
-        if edits or not returning:
-            # the other edits first: migrant_return closes the open placement as stored
-            obj.return_date, obj.return_reason = (None, "") if returning else (return_date, return_reason)
-            copy_saved(obj, services.placement_update(placement=obj, user=request.user, **edits))
-        if not returning:
-            return
-        copy_saved(obj, services.migrant_return(migrant=obj.migrant, user=request.user, return_date=return_date,
-                                                return_reason=return_reason))
 
 
 # --- Reintegration ----------------------------------------------------------------------------
@@ -381,9 +387,12 @@ class ReintegrationAdminForm(forms.ModelForm):
 
 
 @admin.register(Reintegration)
-class ReintegrationAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
+class ReintegrationAdmin(PersonalDataAdminMixin, ProgramAdmin):
+    """No delete (no service): what a returnee has done stays on record, corrected rather than removed."""
+
     form = ReintegrationAdminForm
-    area_path = "migrant__village"
+    selector = staticmethod(reintegration_list)
+    services = REINTEGRATION_SERVICES
     list_display = ["migrant", "training_received", "has_business", "business_type", "is_cooperative_member",
                     "has_kur_credit", "credit_bank", "has_bpjs_ketenagakerjaan", "updated_at"]
     list_select_related = ["migrant"]
@@ -402,11 +411,6 @@ class ReintegrationAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
         (None, {"fields": ["notes", "updated_at"]}),
     ]
 
-    def get_queryset(self, request):
-        # __str__ is the PMI's name. The changelist applies list_select_related only to a queryset
-        # without select_related, so this one must cover the list too.
-        return super().get_queryset(request).select_related(*self.list_select_related)
-
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "migrant"] if obj is not None else self.readonly_fields
 
@@ -419,7 +423,3 @@ class ReintegrationAdmin(AreaScopedAdminMixin, SimpleHistoryAdmin):
         if not term or DIGITS_RE.match(term.replace(" ", "")):
             return search_migrants(queryset, term, prefix="migrant__"), False
         return super().get_search_results(request, queryset, search_term)
-
-    def save_model(self, request, obj, form, change):
-        fields = {name: value for name, value in form.cleaned_data.items() if name != "migrant"}
-        copy_saved(obj, services.reintegration_record(migrant=obj.migrant, user=request.user, **fields))

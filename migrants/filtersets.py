@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import UNMASKED_ROLES, role_of
-from regions.filters import ChoicesFilter, YearFilter, YearRangeFilter
+from regions.filters import ChoicesFilter, PortalFilterSet, YearFilter, YearRangeFilter
 from villages.filtersets import AreaCodeFilter
 
 from .choices import Country, Gender, PlacementScheme, ReturnReason, Sector, Stage
@@ -62,7 +62,7 @@ class NikSearchFilter(django_filters.CharFilter):
         return search_migrants(qs, value or "", prefix=self.prefix)
 
 
-class MigrantWorkerFilterSet(NikSearchFormMixin, django_filters.FilterSet):
+class MigrantWorkerFilterSet(NikSearchFormMixin, PortalFilterSet):
     q = NikSearchFilter(help_text=_("Name, or the first digits of the NIK"))
     area = AreaCodeFilter(village_path="village")
     stage = ChoicesFilter(choices=Stage.choices, label=_("Stage"))
@@ -74,7 +74,8 @@ class MigrantWorkerFilterSet(NikSearchFormMixin, django_filters.FilterSet):
         choices=Country.choices, method="filter_destination", label=_("Destination (any placement)"))
     registered_on = django_filters.DateFromToRangeFilter(
         label=_("Registered between"),
-        widget=django_filters.widgets.RangeWidget(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}))
+        # the date range's own widget (``_after``/``_before``, as the API schema documents), with the page's hints
+        widget=django_filters.widgets.DateRangeWidget(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}))
     registered_year = YearFilter(field_name="registered_on", lookup_expr="year",
                                                   label=_("Year registered"))
     o = django_filters.OrderingFilter(
@@ -99,7 +100,7 @@ class MigrantWorkerFilterSet(NikSearchFormMixin, django_filters.FilterSet):
         return queryset.filter(Exists(Placement.objects.filter(migrant=OuterRef("pk"), destination_country__in=value)))
 
 
-class PlacementFilterSet(NikSearchFormMixin, django_filters.FilterSet):
+class PlacementFilterSet(NikSearchFormMixin, PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"),
                                   help_text=_("Name of the PMI, first digits of the NIK, P3MI or job"))
     area = AreaCodeFilter(village_path="migrant__village")

@@ -18,6 +18,7 @@ from villages.forms import DATE_INPUT
 from . import services
 from .choices import ReturnReason, Stage
 from .models import MigrantWorker, Placement, Reintegration
+from .selectors import migrant_nik_taken_said
 
 
 def add_service_errors(form: forms.Form, error: ValidationError, field_for: dict[str, str | None]) -> None:
@@ -30,7 +31,20 @@ def add_service_errors(form: forms.Form, error: ValidationError, field_for: dict
         form.add_error(field if field in form.fields else None, messages)
 
 
-class MigrantWorkerForm(VersionedFormMixin, PortalFormMixin, forms.ModelForm):
+class NikTakenFormMixin:
+    """A PMI's model form says of a NIK already registered what its user (``self.user``) may know of the
+    record holding it, as every other door does (migrants.selectors.migrant_nik_taken_said)."""
+
+    user = None
+
+    def validate_unique(self):
+        try:
+            self.instance.validate_unique(exclude=self._get_validation_exclusions())
+        except ValidationError as error:
+            self._update_errors(migrant_nik_taken_said(error, user=self.user, migrant=self.instance, link=True))
+
+
+class MigrantWorkerForm(NikTakenFormMixin, VersionedFormMixin, PortalFormMixin, forms.ModelForm):
     """A PMI's person data; ``registered_on`` only when adding (the registration does not move)."""
 
     # Longer than 16: the model's clean_fields() strips the dots, spaces and dashes people type,

@@ -18,6 +18,8 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.id import nik as stdnum_nik
@@ -130,3 +132,28 @@ def check_nik(value: str, *, birth_date: datetime.date | None = None, gender: st
     if gender and (gender == "F") != female:
         flags.append(NikFlag.GENDER_MISMATCH.value)
     return NikCheck(nik=nik, flags=tuple(flags))
+
+
+# --- a NIK already registered ------------------------------------------------------------------------
+# A NIK is registered once (MigrantWorker.nik is unique), so whoever types a taken NIK learns that it is
+# taken: that much cannot be hidden. What they learn of the record holding it follows what they may
+# read: their own area's record is named (and linked, on a page), so that they open it instead of
+# adding the person twice; of a record outside their area they learn nothing more (no name, village or
+# area), only whom to ask. migrants.selectors.migrant_nik_taken decides which, for every door: page
+# forms, admin forms, the API (through the services) and imports.
+
+
+def nik_taken_message(*, holder=None, link: bool = False) -> str:
+    """What a writer is told of a NIK already registered: ``holder`` is the PMI holding it when the writer
+    may read that record, None when not (or when the caller does not know the writer). ``link``: an HTML
+    link to the record, for pages."""
+    if holder is None:
+        return gettext("This NIK is already registered in the portal, in a record you cannot open. If it is "
+                       "the same person, ask an administrator of the portal to check that record; it is not "
+                       "registered again.")
+    if link:
+        return format_html(gettext("A PMI with this NIK is already recorded in your area: {name}. Open that "
+                                   "record instead of adding the person again."),
+                           name=format_html('<a href="{}">{}</a>', holder.get_absolute_url(), holder.name))
+    return gettext("A PMI with this NIK is already recorded in your area: %(name)s (ID %(id)s). Change that "
+                   "record instead of adding the person again.") % {"name": holder.name, "id": holder.pk}

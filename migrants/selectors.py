@@ -1,5 +1,6 @@
 import re
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet, Sum
 
 from accounts.permissions import code_in_area
@@ -9,13 +10,16 @@ from regions.selectors import CODE_PREFIX_RE
 
 from .choices import Stage
 from .models import MigrantStageSummary, MigrantWorker, Placement, PlacementSummary, Reintegration, ReintegrationSummary
+from .nik import nik_taken_message
 
 # A run of digits is the start of a NIK (at most 16 of them).
 DIGITS_RE = re.compile(r"^\d{1,16}$")
 
 
 def migrant_list(*, user) -> QuerySet[MigrantWorker]:
-    return MigrantWorker.objects.filter(area_q(user, "village")).select_related("village")
+    """The PMI the user may open: in their area, and none for a role that reads no person records
+    (every door that reads PMI — pages, API, history, exports, imports, search — comes here)."""
+    return MigrantWorker.objects.filter(area_q(user, "village", person_record=True)).select_related("village")
 
 
 def migrant_page_list(*, user) -> QuerySet[MigrantWorker]:
@@ -31,13 +35,39 @@ def migrant_detail_list(*, user) -> QuerySet[MigrantWorker]:
 
 
 def placement_list(*, user) -> QuerySet[Placement]:
-    return (Placement.objects.filter(area_q(user, "migrant__village"))
+    return (Placement.objects.filter(area_q(user, "migrant__village", person_record=True))
             .select_related("migrant__village"))
 
 
 def reintegration_list(*, user) -> QuerySet[Reintegration]:
-    return (Reintegration.objects.filter(area_q(user, "migrant__village"))
+    return (Reintegration.objects.filter(area_q(user, "migrant__village", person_record=True))
             .select_related("migrant__village"))
+
+
+def migrant_nik_taken(*, user, nik: str, exclude_pk: int | None = None, link: bool = False) -> str | None:
+    """The message for a NIK another PMI already holds (None when it is free), saying of that record only
+    what ``user`` may read (migrants.nik.nik_taken_message); ``exclude_pk``: the record being edited.
+    ``user=None`` is a trusted system caller, as in the services."""
+    taken = MigrantWorker.objects.filter(nik=nik).exclude(pk=exclude_pk)
+    holder = (taken if user is None else taken.filter(area_q(user, "village"))).only("pk", "name").first()
+    if holder is None and (user is None or not taken.exists()):
+        return None
+    return nik_taken_message(holder=holder, link=link)
+
+
+def migrant_nik_taken_said(error: ValidationError, *, user, migrant: MigrantWorker,
+                           link: bool = False) -> ValidationError:
+    """``error`` (a full_clean() or validate_unique() of ``migrant``) with the model's word on a taken NIK,
+    which names nothing since the model does not know who asks, replaced by ``migrant_nik_taken``'s for
+    ``user``. Services, page forms and admin forms pass their errors through it."""
+    nik_errors = getattr(error, "error_dict", {}).get("nik", [])
+    if not any(item.code == "unique" for item in nik_errors):
+        return error
+    message = migrant_nik_taken(user=user, nik=migrant.nik, exclude_pk=migrant.pk, link=link)
+    if message is not None:
+        error.error_dict["nik"] = [ValidationError(message, code="nik_taken") if item.code == "unique" else item
+                                   for item in nik_errors]
+    return error
 
 
 def search_migrants(queryset, term: str, *, prefix: str = ""):
@@ -90,7 +120,7 @@ def migrant_count_from_summary(*, user, query) -> int | None:
     names = {name for name in query if query.get(name) not in (None, "")} - NOT_FILTERS
     if not names <= SUMMARY_COUNTABLE:
         return None
-    prefix = area_prefix(user)
+    prefix = area_prefix(user, person_record=True)
     if prefix is None:
         return 0
     area = (query.get("area") or "").strip().rstrip(".")

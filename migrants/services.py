@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import ensure_can_write_in
-from desmigratif.versioning import StaleRecordError, version_claim
+from desmigratif.versioning import StaleRecordError, versioned_save, versioned_write
 
 from .choices import Stage
 from .models import MigrantWorker, Placement, Reintegration
+from .selectors import migrant_nik_taken_said
 from .summaries import PLACEMENTS, REINTEGRATIONS, STAGES, SUMMARIES
 
 TRANSITIONS: dict[str, set[str]] = {
@@ -92,7 +93,10 @@ def migrant_register(*, user=None, registered_on: datetime.date | None = None, *
     registered_on = registered_on or _today()
     migrant = MigrantWorker(stage=Stage.REGISTERED, registered_on=registered_on,
                             stage_changed_on=registered_on, **fields)
-    migrant.full_clean()
+    try:
+        migrant.full_clean()
+    except ValidationError as error:
+        raise migrant_nik_taken_said(error, user=user, migrant=migrant) from None
     migrant.save()
     _refresh([STAGES], migrant.village_id)
     return migrant
@@ -115,13 +119,12 @@ def migrant_update(*, migrant: MigrantWorker, user=None, expected_version: int |
     if unknown:
         raise ValidationError(_("These fields cannot be edited here: %(fields)s")
                               % {"fields": ", ".join(sorted(unknown))})
-    version_claim(migrant, expected_version=expected_version)
-    for name, value in fields.items():
-        setattr(migrant, name, value)
-    migrant.full_clean()
-    migrant.save()
-    # a move to another village takes the placements and reintegration along
-    _refresh(SUMMARIES if stored != migrant.village_id else [STAGES], stored, migrant.village_id)
+    try:
+        written = versioned_write(migrant, fields, expected_version=expected_version)
+    except ValidationError as error:
+        raise migrant_nik_taken_said(error, user=user, migrant=migrant) from None
+    if written:  # a move to another village takes the placements and reintegration along
+        _refresh(SUMMARIES if stored != migrant.village_id else [STAGES], stored, migrant.village_id)
     return migrant
 
 
@@ -177,10 +180,8 @@ def migrant_return(*, migrant: MigrantWorker, return_date: datetime.date, return
     placement = migrant.placements.filter(return_date__isnull=True).first()
     if placement is None:
         raise ValidationError(_("This PMI has no placement without a return."))
-    version_claim(placement)  # a correction of the placement opened before the return is refused
-    placement.return_date, placement.return_reason = return_date, return_reason
-    placement.full_clean()
-    placement.save()
+    # with the next version: a correction of the placement opened before the return is refused
+    versioned_save(placement, {"return_date": return_date, "return_reason": return_reason})
     migrant.stage, migrant.stage_changed_on = Stage.RETURNED, return_date
     _save_stage(migrant)
     _refresh([STAGES, PLACEMENTS], migrant.village_id)
@@ -205,13 +206,8 @@ def reintegration_record(*, migrant: MigrantWorker, user=None, expected_version:
         reintegration = Reintegration(migrant=migrant)
     elif expected_version == 0:  # the user started from none: someone recorded it meanwhile
         raise StaleRecordError(reintegration, expected_version=expected_version)
-    else:
-        version_claim(reintegration, expected_version=expected_version)
-    for name, value in fields.items():
-        setattr(reintegration, name, value)
-    reintegration.full_clean()
-    reintegration.save()
-    _refresh([REINTEGRATIONS], migrant.village_id)
+    if versioned_write(reintegration, fields, expected_version=expected_version or None):
+        _refresh([REINTEGRATIONS], migrant.village_id)
     return reintegration
 
 
@@ -227,12 +223,8 @@ def placement_update(*, placement: Placement, user=None, expected_version: int |
     if unknown:
         raise ValidationError(_("These fields cannot be edited here: %(fields)s")
                               % {"fields": ", ".join(sorted(unknown))})
-    version_claim(placement, expected_version=expected_version)
-    for name, value in fields.items():
-        setattr(placement, name, value)
-    placement.full_clean()
-    placement.save()
-    _refresh([PLACEMENTS], placement.migrant.village_id)
+    if versioned_write(placement, fields, expected_version=expected_version):
+        _refresh([PLACEMENTS], placement.migrant.village_id)
     return placement
 
 

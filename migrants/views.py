@@ -22,15 +22,15 @@ from django.views.generic.detail import SingleObjectMixin
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.mixins import ScopedDeleteView, ScopedDetailView, ScopedListView, ScopedMixin, ServiceFormMixin
-from accounts.permissions import can_write_in, ensure_can_write_in, sees_personal_data
-from privacy.services import personal_data_viewed
+from accounts.permissions import can_write_in, ensure_can_write_in
+from accounts.personal_data import note_shown, sees_unmasked
+from privacy.services import LookupLimitReached, nik_lookup
 
 from . import selectors, services
 from .choices import Stage
 from .filtersets import MigrantWorkerFilterSet, PlacementFilterSet
 from .forms import DepartureForm, MigrantWorkerForm, PlacementForm, ReintegrationForm, ReturnForm, StageChangeForm
 from .models import MigrantWorker, Reintegration
-from .nik import nik_compact
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,11 @@ class MigrantWorkerFindView(ScopedMixin, View):
         return HttpResponseRedirect(reverse("migrants:migrantworker_list"))
 
     def post(self, request, *args, **kwargs):
-        nik = nik_compact(request.POST.get("nik", ""))
-        migrant = self.get_queryset().filter(nik=nik).first() if len(nik) == 16 and nik.isdigit() else None
+        try:
+            migrant = nik_lookup(user=request.user, nik=request.POST.get("nik", ""))
+        except LookupLimitReached as refusal:
+            messages.error(request, str(refusal))
+            return HttpResponseRedirect(reverse("migrants:migrantworker_list"))
         if migrant is not None:
             return HttpResponseRedirect(migrant.get_absolute_url())
         # the same answer whether the NIK exists elsewhere or not at all; never the NIK itself
@@ -128,11 +131,9 @@ class MigrantWorkerDetailView(ScopedDetailView):
             "stage_actions": stage_actions_for(migrant, user),
             "can_change": can_write_in(user, migrant.village_id),
             "can_record_reintegration": migrant.stage == Stage.RETURNED and can_write_in(user, migrant.village_id),
-            "sees_personal": sees_personal_data(user, migrant.village_id),
+            "sees_personal": sees_unmasked(user, migrant),
             "history_url": history_url("migrants.migrantworker", migrant.pk),
         })
-        # UU 27/2022: who was shown this person's NIK, phone and address in full is recorded
-        personal_data_viewed(user=user, migrant=migrant)
         return context
 
 
@@ -154,6 +155,10 @@ class MigrantWorkerUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
     template_name = "migrants/migrantworker_form.html"
     person_records = True
     success_message = gettext_lazy("%(object)s was saved.")
+
+    def get_context_data(self, **kwargs):
+        note_shown(self.request, self.object)  # the form holds the person's data in full: an unmasked view
+        return super().get_context_data(**kwargs)
 
     def save(self, form):
         instance = self.stored_object()
@@ -304,6 +309,11 @@ class ReintegrationEditView(MigrantActionView):
         if self.object.stage != Stage.RETURNED:
             return [_("Reintegration is recorded for returned PMI only.")]
         return []
+
+    def get_context_data(self, **kwargs):
+        if self.object.stage == Stage.RETURNED:
+            note_shown(self.request, self.object)  # the form holds the notes in full
+        return super().get_context_data(**kwargs)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

@@ -1,32 +1,96 @@
 """The portal's duties towards the persons in its data (UU 27/2022, DESIGN.md §2)."""
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
-from accounts.permissions import role_of, sees_personal_data
+from accounts.permissions import UNMASKED_ROLES, role_of, sees_personal_data
 from cooperatives.models import CooperativeMember
+from exchange.services import import_jobs_forget_person
 from migrants.models import MigrantWorker, Placement, Reintegration
+from migrants.nik import nik_compact
+from migrants.selectors import migrant_list
 from migrants.summaries import migrant_summaries_refresh
 
-from .choices import AccessAction
+from .choices import AccessAction, AccessDoor
 from .models import PersonalDataAccess
 
 JSON_ENCODER = DjangoJSONEncoder  # dates and decimals of an export
+LOOKUP_WINDOW = datetime.timedelta(hours=24)
 
 
-def personal_data_viewed(*, user, migrant: MigrantWorker) -> None:
+def personal_data_shown(*, user, persons: Mapping[int, str] | Iterable[tuple[int, str]], door: str,
+                        reason: str = "") -> int:
+    """Log that ``user`` was shown these persons' data unmasked (PMI id → village code), one row per person
+    the user sees unmasked; persons shown masked are left out. Returns the number of rows written."""
+    pairs = persons.items() if isinstance(persons, Mapping) else persons
+    seen: dict[int, str] = {}
+    for pk, code in pairs:
+        if pk is not None and pk not in seen and sees_personal_data(user, code):
+            seen[pk] = code
+    PersonalDataAccess.objects.bulk_create(
+        [PersonalDataAccess(user=user, migrant_id=pk, village_code=code, action=AccessAction.VIEW, door=door,
+                            reason=reason) for pk, code in seen.items()], batch_size=2000)
+    return len(seen)
+
+
+def personal_data_viewed(*, user, migrant: MigrantWorker, door: str = AccessDoor.PAGE) -> None:
     """Record that ``user`` was shown this person's unmasked data (no-op when it was masked)."""
-    if sees_personal_data(user, migrant.village_id):
-        PersonalDataAccess.objects.create(user=user, migrant_id=migrant.pk, village_code=migrant.village_id,
-                                          action=AccessAction.VIEW)
+    personal_data_shown(user=user, persons={migrant.pk: migrant.village_id}, door=door)
+
+
+# --- looking a PMI up by the whole NIK -------------------------------------------------------------------
+
+
+class LookupLimitReached(PermissionDenied):
+    pass
+
+
+def nik_lookup_limited(user) -> bool:
+    """Roles that see NIKs masked: a look-up by NIK would confirm a guessed NIK, so it is counted."""
+    return role_of(user) not in UNMASKED_ROLES
+
+
+def nik_lookup(*, user, nik: str) -> MigrantWorker | None:
+    """The PMI of the user's area with this whole NIK, or None.
+
+    For roles that see NIKs masked, each look-up — found or not — is logged, and at most
+    ``NIK_LOOKUP_LIMIT`` are answered per 24 hours (LookupLimitReached beyond): otherwise the answer
+    would confirm guess after guess of a NIK rebuilt from a person's village and birth year.
+    """
+    nik = nik_compact(nik or "")
+    valid = len(nik) == 16 and nik.isdigit()
+    if not nik_lookup_limited(user):
+        return migrant_list(user=user).filter(nik=nik).first() if valid else None
+    with transaction.atomic():
+        # one look-up at a time per user, so that simultaneous ones cannot pass the limit together
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        since = timezone.now() - LOOKUP_WINDOW
+        done = PersonalDataAccess.objects.filter(user=user, action=AccessAction.LOOKUP, at__gte=since)
+        if done.count() >= settings.NIK_LOOKUP_LIMIT:
+            oldest = done.order_by("at").values_list("at", flat=True).first()
+            raise LookupLimitReached(
+                _("Your role sees NIKs masked, so it may open at most %(limit)d PMI by NIK in 24 hours, and "
+                  "that many were looked up. Try again after %(time)s, or find the person by name in the list.")
+                % {"limit": settings.NIK_LOOKUP_LIMIT,
+                   "time": time_format(timezone.localtime(oldest + LOOKUP_WINDOW), "H:i")})
+        migrant = migrant_list(user=user).filter(nik=nik).first() if valid else None
+        PersonalDataAccess.objects.create(user=user, migrant_id=migrant.pk if migrant else None,
+                                          village_code=migrant.village_id if migrant else "",
+                                          action=AccessAction.LOOKUP, door=AccessDoor.LIST)
+    return migrant
 
 
 def _ensure_admin(user) -> None:
@@ -61,7 +125,7 @@ def person_export(*, user, migrant: MigrantWorker) -> dict[str, Any]:
                      for a in PersonalDataAccess.objects.filter(migrant_id=migrant.pk).select_related("user")],
     }
     PersonalDataAccess.objects.create(user=user, migrant_id=migrant.pk, village_code=migrant.village_id,
-                                      action=AccessAction.EXPORT)
+                                      action=AccessAction.EXPORT, door=AccessDoor.PRIVACY)
     return data
 
 
@@ -74,6 +138,7 @@ def person_erase(*, user, migrant: MigrantWorker, reason: str) -> None:
         raise PermissionDenied(_("Give the reason for the erasure (e.g. the person's request and its date)."))
     pk, village = migrant.pk, migrant.village_id
     CooperativeMember.objects.filter(migrant=migrant).update(name=_("(erased)"), migrant=None)
+    import_jobs_forget_person(nik=migrant.nik, name=migrant.name)  # uploaded files, cells quoted in problems
     migrant.delete()  # placements and reintegration go with it (CASCADE)
     migrant_summaries_refresh(villages=[village])
     # the history rows hold the same personal data, including the ones the deletion just wrote
@@ -81,4 +146,4 @@ def person_erase(*, user, migrant: MigrantWorker, reason: str) -> None:
         model.history.filter(**({"id": pk} if model is MigrantWorker else {"migrant_id": pk})).delete()
     CooperativeMember.history.filter(migrant_id=pk).delete()
     PersonalDataAccess.objects.create(user=user, migrant_id=pk, village_code=village, action=AccessAction.ERASE,
-                                      reason=reason.strip()[:300])
+                                      door=AccessDoor.PRIVACY, reason=reason.strip()[:300])

@@ -1,7 +1,7 @@
 """Admin of Kemendagri's region codes, and the list filters every program admin shares.
 
-Regions are reference data loaded from the official files by ``load_regions``: everyone with the
-view permission may browse them, only a superuser may add or correct one. With 83,762 villages,
+Regions are reference data loaded from the official files by ``load_regions``: administrators with
+the view permission may browse them, only a superuser may add or correct one. With 83,762 villages,
 no admin may offer a village (or district) as a plain select or as a related-field list filter:
 the program admins use autocomplete widgets and the province filter below (38 rows), which
 filters on the code prefix without a join.
@@ -15,8 +15,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from desmigratif.program_admin import AreaScopedAdminMixin
+
 from .choices import RegencyKind, VillageKind
 from .models import District, Province, Regency, Village
+from .selectors import district_list, province_list, regency_list, village_list
 
 # A term made only of digits and dots is a code prefix: "32", "32.09", "32.09.14.2004".
 CODE_PREFIX_RE = re.compile(r"^\d{1,2}(\.\d{0,4}){0,3}$")
@@ -110,8 +113,10 @@ class VillageKindFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RegionAdmin(admin.ModelAdmin):
-    """Read-mostly reference data: viewable by staff with the view permission, written by superusers."""
+class RegionAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
+    """Read-mostly reference data: viewable by administrators with the view permission, written by
+    superusers. Its rows (and so the regions a foreign key of another admin may take) are those of the
+    user's area."""
 
     search_fields = ["code", "name"]
     ordering = ["code"]
@@ -133,11 +138,13 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Province)
 class ProvinceAdmin(RegionAdmin):
+    selector = staticmethod(province_list)
     list_display = ["code", "name"]
 
 
 @admin.register(Regency)
 class RegencyAdmin(RegionAdmin):
+    selector = staticmethod(regency_list)
     list_display = ["code", "name", "kind_display", "province"]
     list_select_related = ["province"]
     list_filter = [province_filter("code")]
@@ -150,6 +157,7 @@ class RegencyAdmin(RegionAdmin):
 
 @admin.register(District)
 class DistrictAdmin(RegionAdmin):
+    selector = staticmethod(district_list)
     list_display = ["code", "name", "regency"]
     list_select_related = ["regency"]
     list_filter = [province_filter("code")]
@@ -158,6 +166,7 @@ class DistrictAdmin(RegionAdmin):
 
 @admin.register(Village)
 class VillageAdmin(RegionAdmin):
+    selector = staticmethod(village_list)
     list_display = ["code", "name", "kind_display", "district", "regency"]
     list_select_related = ["district__regency"]
     list_filter = [province_filter("code"), VillageKindFilter]

@@ -1,6 +1,7 @@
 """Filters the apps' FilterSets share."""
 import django_filters
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import RangeField
 from drf_spectacular.types import OpenApiTypes
@@ -12,6 +13,43 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 # "from – to" years: two short inputs with a placeholder each, instead of a bare "-" between them
 YEAR_RANGE = django_filters.widgets.RangeWidget(attrs={"placeholder": _("year"), "inputmode": "numeric"})
+
+
+# Text a filter takes, at most: a search or code box needs a few dozen characters, and a value of tens of
+# thousands would only burden the database (SQLite refuses a LIKE pattern over 50,000 bytes outright).
+MAX_TEXT_CHARS = 200
+
+
+class PortalFilterSet(django_filters.FilterSet):
+    """The base of every FilterSet of the portal (pages, API, exports): a text filter without a length of
+    its own takes at most ``MAX_TEXT_CHARS`` characters, so that a longer value is the form's error (400 on
+    the API) and never reaches the database."""
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        for name, filter_ in filters.items():
+            if issubclass(filter_.field_class, forms.CharField):
+                filter_.extra.setdefault("max_length", MAX_TEXT_CHARS)
+            _check_range_names(cls, name, filter_)
+        return filters
+
+
+def _check_range_names(filterset, name: str, filter_) -> None:
+    """A range read under other names than the API schema documents is refused when the FilterSet is defined.
+
+    The schema (drf-spectacular) names a range's parameters after its field's widget (``_min``/``_max``,
+    ``_after``/``_before`` for dates), the filter reads them from the widget it was given: a widget of
+    other suffixes made the API ignore a documented filter.
+    """
+    given = filter_.extra.get("widget")
+    if not isinstance(filter_, django_filters.RangeFilter) or given is None:
+        return
+    documented = getattr(filter_.field_class.widget, "suffixes", None)
+    if list(getattr(given, "suffixes", [])) != list(documented or []):
+        raise ImproperlyConfigured(
+            f"{filterset.__name__}.{name}: its widget reads {given.suffixes}, the schema documents {documented}; "
+            "give the widget of its field class (or a subclass of it).")
 
 
 def _year_field(**kwargs) -> forms.IntegerField:

@@ -3,9 +3,12 @@
 One grouped query per kind of record and year pair, each filtered by the area's code prefix and by
 dates, so a national report over millions of PMI reads each table once. The figures are plain
 JSON (codes, not labels): the page and the workbook put labels on them in the reader's language.
+The figures are exact; ``figures_shown`` gives them as one reader may see them (counts of persons
+rounded, accounts.disclosure), for the page, the workbook and the API alike.
 """
 from __future__ import annotations
 
+import copy
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
@@ -14,6 +17,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear, Substr
 
+from accounts.disclosure import count_shown
 from agencies.models import Engagement
 from cooperatives.models import Cooperative, CooperativeYearlyFigure
 from migrants.models import MigrantWorker, Placement, Reintegration
@@ -230,3 +234,45 @@ def _engagements(figures: dict, *, year: int, area: str, as_of: datetime.date, c
         "previous_agencies": len(engaged[year - 1]),
         "by_agency": sorted(agencies.values(), key=lambda a: (-a["count"], a["acronym"])),
     }
+
+
+# --- as a viewer sees them ----------------------------------------------------------------------------
+
+# Where the frozen figures hold counts of persons: (section, key) and the keys of the rows of a list.
+PERSON_COUNTS = {
+    "migrants": ("registered", "previous_registered", "departed", "previous_departed", "returned",
+                 "previous_returned"),
+    "cooperatives": ("members_returned_pmi", "previous_members_returned_pmi"),
+}
+PERSON_COUNT_ROWS = {("migrants", "destinations"): ("count", "previous"),
+                     ("migrants", "return_reasons"): ("count", "previous")}
+PERSON_COUNT_AREAS = ("registered", "departed", "returned")
+
+
+def figures_shown(figures: dict, *, protect: bool) -> dict:
+    """The report's frozen figures as a viewer may see them (a copy): counts of persons by the rule of
+    ``accounts.disclosure`` — exact, or rounded with ``<5`` (``SMALL``) for 0 to 4. A report stores the
+    exact figures; each page, workbook and API answer applies the rule of its reader."""
+    if not protect or not figures:
+        return copy.deepcopy(figures)
+    shown = copy.deepcopy(figures)
+
+    def count(value):
+        return count_shown(value, protect=True) if isinstance(value, int) else value
+
+    for section, keys in PERSON_COUNTS.items():
+        for key in keys:
+            if key in shown.get(section, {}):
+                shown[section][key] = count(shown[section][key])
+    for (section, key), names in PERSON_COUNT_ROWS.items():
+        rows = shown.get(section, {}).get(key, [])
+        for row in rows:
+            row.update({name: count(row.get(name, 0)) for name in names})
+        # in the order of the counts as shown: the order of the exact ones would rank the cells rounded alike
+        rows.sort(key=lambda row: (-(row["count"] if isinstance(row["count"], int) else 0), row["code"]))
+    reintegration = shown.get("migrants", {}).get("reintegration", {})
+    for key, value in reintegration.items():
+        reintegration[key] = count(value)
+    for row in shown.get("areas", []):
+        row.update({name: count(row.get(name, 0)) for name in PERSON_COUNT_AREAS})
+    return shown

@@ -1,29 +1,29 @@
-"""The report's page: its figures as tables (this year, the previous one, the change) and charts."""
+"""The report's page: its figures as tables (this year, the previous one, the change) and charts.
+
+The page shows the figures as its reader may see them (``figures_shown``: counts of persons rounded
+for readers who do not serve the area); a change is the difference of the figures as shown."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from dashboards.charts import Chart, Series, hide_small
+from accounts.disclosure import difference_shown
+from dashboards.charts import Chart, Series
 from migrants.choices import Country, ReturnReason
 from villages.choices import FundingSource, Pillar
 
+from .figures import figures_shown
 from .models import YearlyReport
 
 
-def _small(value):
-    return hide_small(value) if isinstance(value, int) else value
+def _row(label: str, now, before, *, money: bool = False, compare=None) -> dict:
+    return {"label": label, "now": now, "before": before, "change": difference_shown(now, before), "money": money,
+            "compare": compare}
 
 
-def _row(label: str, now, before, *, pmi: bool = False, money: bool = False, compare=None) -> dict:
-    change = now - before if isinstance(now, int | float) and isinstance(before, int | float) else None
-    if pmi:
-        now, before, change = _small(now), _small(before), None if (0 < abs(change or 0) < 5) else change
-    return {"label": label, "now": now, "before": before, "change": change, "money": money, "compare": compare}
-
-
-def report_sections(report: YearlyReport, *, compare: YearlyReport | None = None) -> list[dict]:
-    f = report.figures
-    other = compare.figures if compare else None
+def report_sections(report: YearlyReport, *, protect: bool, compare: YearlyReport | None = None) -> list[dict]:
+    """The page's sections; ``protect``: the reader sees counts of persons rounded (accounts.disclosure)."""
+    f = figures_shown(report.figures, protect=protect)
+    other = figures_shown(compare.figures, protect=protect) if compare else None
 
     def pick(*path):
         if other is None:
@@ -60,24 +60,24 @@ def report_sections(report: YearlyReport, *, compare: YearlyReport | None = None
                              Series(str(year), [p["activities"] for p in a["pillars"]])],
                             unit=_("activities"), category_label=_("Pillar"))]},
         {"key": "migrants", "title": _("Migrant workers (PMI)"), "rows": [
-            _row(_("Registered"), m["registered"], m["previous_registered"], pmi=True,
+            _row(_("Registered"), m["registered"], m["previous_registered"],
                  compare=pick("migrants", "registered")),
-            _row(_("Departed"), m["departed"], m["previous_departed"], pmi=True, compare=pick("migrants", "departed")),
-            _row(_("Returned"), m["returned"], m["previous_returned"], pmi=True, compare=pick("migrants", "returned")),
-            _row(_("Returnees with a business"), m["reintegration"]["with_business"], None, pmi=True),
-            _row(_("Returnees in a cooperative"), m["reintegration"]["in_cooperative"], None, pmi=True),
+            _row(_("Departed"), m["departed"], m["previous_departed"], compare=pick("migrants", "departed")),
+            _row(_("Returned"), m["returned"], m["previous_returned"], compare=pick("migrants", "returned")),
+            _row(_("Returnees with a business"), m["reintegration"]["with_business"], None),
+            _row(_("Returnees in a cooperative"), m["reintegration"]["in_cooperative"], None),
             *[_row(str(ReturnReason(r["code"]).label) if r["code"] in ReturnReason.values else r["code"],
-                   r["count"], r["previous"], pmi=True) for r in m["return_reasons"]],
+                   r["count"], r["previous"]) for r in m["return_reasons"]],
         ], "charts": [Chart("report-destinations", _("Departures by destination"), "hbar",
                             [str(Country(d["code"]).label) if d["code"] in Country.values else d["code"]
                              for d in m["destinations"]],
-                            [Series(str(previous), [_small(d["previous"]) for d in m["destinations"]]),
-                             Series(str(year), [_small(d["count"]) for d in m["destinations"]])],
+                            [Series(str(previous), [d["previous"] for d in m["destinations"]]),
+                             Series(str(year), [d["count"] for d in m["destinations"]])],
                             unit="PMI", category_label=_("Destination country"))]},
         {"key": "cooperatives", "title": _("Cooperatives"), "rows": [
             _row(_("Cooperatives"), c["count"], c["previous_count"], compare=pick("cooperatives", "count")),
             _row(_("Members"), c["members"], c["previous_members"], compare=pick("cooperatives", "members")),
-            _row(_("of whom returned PMI"), c["members_returned_pmi"], c["previous_members_returned_pmi"], pmi=True),
+            _row(_("of whom returned PMI"), c["members_returned_pmi"], c["previous_members_returned_pmi"]),
             _row(_("Capital (Rp)"), c["capital"], c["previous_capital"], money=True),
             _row(_("Revenue (Rp)"), c["revenue"], c["previous_revenue"], money=True),
             _row(_("Surplus (SHU, Rp)"), c["shu"], c["previous_shu"], money=True),
@@ -89,8 +89,7 @@ def report_sections(report: YearlyReport, *, compare: YearlyReport | None = None
             *[_row(agency["acronym"], agency["count"], None) for agency in e["by_agency"]],
         ], "charts": []},
     ]
-    areas = [row for row in f["areas"] if row.get("villages_cumulative") or row.get("registered")
-             or row.get("departed")]
+    areas = [row for row in f["areas"] if row.get("villages_cumulative")]
     sections.append({"key": "areas", "title": _("By area"), "rows": [], "areas": f["areas"], "charts": [
         Chart("report-areas", _("Desmigratif villages by area"), "hbar", [row["name"] for row in areas][:25],
               [Series(_("Villages"), [row.get("villages_cumulative", 0) for row in areas][:25])],

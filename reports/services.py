@@ -30,7 +30,7 @@ from villages.models import PROGRAM_START_YEAR
 from .choices import RUNNING_STATUSES, SCOPE_BY_LENGTH, ReportStatus
 from .figures import report_figures
 from .models import YearlyReport
-from .workbook import report_workbook
+from .workbook import report_workbook, workbook_filename
 
 logger = logging.getLogger(__name__)
 
@@ -146,15 +146,14 @@ def report_build(*, report_pk: int) -> YearlyReport | None:
                              progress=lambda percent: _progress(report_pk, percent))
     if settings.REPORTS_BUILD_PAUSE:  # a fault test's window to kill the worker mid-report
         time.sleep(settings.REPORTS_BUILD_PAUSE)
-    content = report_workbook(report, figures)
+    content = report_workbook(report, figures)  # the file at rest: counts of persons rounded (the default)
     with transaction.atomic():
         report = YearlyReport.objects.select_for_update().get(pk=report_pk)
         if report.status != ReportStatus.RUNNING:
             return report
         YearlyReport.objects.filter(year=report.year, area_code=report.area_code, is_current=True).update(
             is_current=False)
-        report.workbook.save(f"laporan-desmigratif-{report.area_code or 'nasional'}-{report.year}"
-                             f"-v{report.version}.xlsx", ContentFile(content), save=False)
+        report.workbook.save(workbook_filename(report), ContentFile(content), save=False)
         report.figures, report.status, report.is_current = figures, ReportStatus.DONE, True
         report.progress, report.finished_at, report.error = 100, timezone.now(), ""
         report.save()

@@ -2,17 +2,20 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
+
+from accounts.disclosure import hides_small_counts
 
 from . import services
 from .choices import ReportStatus
 from .forms import ReportRequestForm
 from .presenters import report_sections
 from .selectors import yearly_report_list, yearly_report_versions
+from .workbook import workbook_response
 
 
 class YearlyReportListView(LoginRequiredMixin, ListView):
@@ -77,10 +80,11 @@ class YearlyReportDetailView(ScopedReportMixin, DetailView):
         if self.request.GET.get("compare", "").isdigit():
             compare = next((v for v in versions if v.pk == int(self.request.GET["compare"])
                             and v.status == ReportStatus.DONE), None)
-        context.update(versions=versions, compare=compare,
+        protect = hides_small_counts(self.request.user, report.area_code)
+        context.update(versions=versions, compare=compare, small_counts_hidden=protect,
                        may_request=services.report_may_request(self.request.user, report.area_code))
         if report.status == ReportStatus.DONE:
-            context["sections"] = report_sections(report, compare=compare)
+            context["sections"] = report_sections(report, compare=compare, protect=protect)
         return context
 
 
@@ -98,12 +102,11 @@ class YearlyReportProgressView(ScopedReportMixin, DetailView):
 
 
 class YearlyReportWorkbookView(ScopedReportMixin, View):
+    """The .xlsx made from the frozen figures for this reader (counts of persons as they may see them)."""
+
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         report = get_object_or_404(self.get_queryset(), pk=pk, status=ReportStatus.DONE)
-        if not report.workbook:
-            raise Http404
-        return FileResponse(report.workbook.open("rb"), as_attachment=True,
-                            filename=report.workbook.name.rsplit("/", 1)[-1])
+        return workbook_response(report, user=request.user)
 
 
 class YearlyReportRetryView(ScopedReportMixin, View):

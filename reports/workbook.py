@@ -1,25 +1,48 @@
 """The report as an .xlsx: a summary sheet and a sheet per section, in Indonesian, the government's
-working language. PMI counts of 1 to 4 are written as "<5", as everywhere the report is shown."""
+working language. It shows the figures as its reader may see them (``figures_shown``): for a reader
+who does not serve the area, counts of persons rounded to the nearest 10 and 0 to 4 as "<5", as
+everywhere the report is shown. A download is made for its reader from the frozen figures; the file
+kept with the report is the rounded one, so that no file at rest holds the exact small counts."""
 from __future__ import annotations
 
 import io
 
+from django.http import HttpResponse
 from django.utils import translation
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from accounts.disclosure import Small, hides_small_counts
 from migrants.choices import Country, ReturnReason
 from villages.choices import FundingSource, Pillar
+
+from .figures import figures_shown
 
 HEADER = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 TITLE = Font(bold=True, size=14)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ROUNDED_NOTE = "Angka PMI dibulatkan ke kelipatan 10 terdekat; 0 sampai 4 ditulis <5 (UU 27/2022)."
+
+
 def small(count):
-    """A PMI count as shown to readers: 1 to 4 hidden."""
-    return "<5" if isinstance(count, int) and 0 < count < 5 else count
+    """A count as a cell: ``<5`` as the text, the others as they are (already as the reader may see them)."""
+    return str(count) if isinstance(count, Small) else count
+
+
+def workbook_filename(report) -> str:
+    return f"laporan-desmigratif-{report.area_code or 'nasional'}-{report.year}-v{report.version}.xlsx"
+
+
+def workbook_response(report, *, user) -> HttpResponse:
+    """The report's .xlsx for this reader, made from its frozen figures."""
+    content = report_workbook(report, report.figures, protect=hides_small_counts(user, report.area_code))
+    return HttpResponse(content, content_type=XLSX, headers={
+        "Content-Disposition": content_disposition_header(True, workbook_filename(report))})
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) -> None:
@@ -35,12 +58,14 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) 
     sheet.freeze_panes = "B2"
 
 
-def report_workbook(report, figures: dict) -> bytes:
+def report_workbook(report, figures: dict, *, protect: bool = True) -> bytes:
+    """The .xlsx of the report's exact ``figures``, with counts of persons as shown to a reader who does
+    (``protect``, the default: the file kept with the report) or does not need them rounded."""
     with translation.override("id"):
-        return _workbook(report, figures)
+        return _workbook(report, figures_shown(figures, protect=protect), rounded=protect)
 
 
-def _workbook(report, f: dict) -> bytes:
+def _workbook(report, f: dict, *, rounded: bool) -> bytes:
     year, previous = f["year"], f["previous"]
     villages, activities, migrants = f["villages"], f["activities"], f["migrants"]
     cooperatives, engagements = f["cooperatives"], f["engagements"]
@@ -50,7 +75,7 @@ def _workbook(report, f: dict) -> bytes:
     summary.append([f"Laporan pertumbuhan Desmigratif {year} — {report.area_name}"])
     summary["A1"].font = TITLE
     summary.append([f"Versi {report.version}; data s.d. {report.as_of:%d/%m/%Y}"])
-    summary.append([])
+    summary.append([ROUNDED_NOTE] if rounded else [])
     summary.append(["Angka", str(year), str(previous), "Perubahan"])
     for cell in summary[4]:
         cell.font, cell.fill = HEADER, HEADER_FILL
@@ -108,7 +133,7 @@ def _workbook(report, f: dict) -> bytes:
                        ("Peserta BPJS Ketenagakerjaan", "with_bpjs")):
         sheet.append([label, small(reintegration[key])])
     _sheet(workbook, "Koperasi", ["Angka", str(year), str(previous)],
-           [[label, cooperatives[key], cooperatives[f"previous_{key}"]] for label, key in (
+           [[label, small(cooperatives[key]), small(cooperatives[f"previous_{key}"])] for label, key in (
                ("Koperasi yang melapor", "reporting"), ("Anggota", "members"),
                ("Anggota PMI purna", "members_returned_pmi"), ("Modal (Rp)", "capital"), ("Aset (Rp)", "assets"),
                ("Pendapatan (Rp)", "revenue"), ("SHU (Rp)", "shu"))])

@@ -1,10 +1,11 @@
 """Every page × every role, generated from the URL configuration, so that no page escapes scoping.
 
-For each route (the Django admin has its own tests): anonymous users are sent to the login page;
-a page that takes a record id answers 404 (or 403) for a record outside the user's area, for GET
-and POST alike, and leaves the record in place; pages that write refuse the roles that only read;
-no page fails. A new page with an id must look its records up through a selector (its view's
-``selector`` or ``model``), or be described in SPECIAL_ROUTES, or this test fails and says so.
+For each route (the Django admin has its own matrix: tests/test_admin_matrix.py): anonymous users
+are sent to the login page; a page that takes a record id answers 404 (or 403) for a record outside
+the user's area, for GET and POST alike, and leaves the record in place; pages that write refuse the
+roles that only read; no page fails. A new page with an id must look its records up through a
+selector (its view's ``selector`` or ``model``), or be described in SPECIAL_ROUTES, or this test
+fails and says so.
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ ROLES = ["admin", "kemnaker", "jabar", "cirebon", "indramayu", "petugas", "bpjs"
 AREA_ROLES = ["jabar", "cirebon", "indramayu", "petugas"]
 READ_ONLY_ROLES = ["kemnaker", "jabar", "bpjs"]
 PUBLIC = {"login", "healthz", "readyz", "set_language", "javascript-catalog"}
-SKIPPED_NAMESPACES = {"admin", "api"}  # the API has its own matrix: tests/api/test_matrix.py
+# their own matrices: tests/test_admin_matrix.py, tests/api/test_matrix.py
+SKIPPED_NAMESPACES = {"admin", "api"}
 WRITE_SUFFIXES = ("_add", "_edit", "_delete", "_import", "_confirm", "_upload")
 # Pages where a role that otherwise only reads writes by a rule of its own: agency staff record
 # their own agency's engagements (agencies.services; another agency's engagement is still a 403).

@@ -1,23 +1,29 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import AreaScopedAdminMixin
-from desmigratif.versioning import VersionedAdminMixin
+from desmigratif.program_admin import AdminServices, ProgramAdmin, ProgramInline
 from regions.admin import province_filter, search_by_code_or_name, year_filter
 
+from . import services
 from .models import DesmigratifVillage, FieldOfficer, PillarActivity
+from .selectors import desmigratif_village_list, field_officer_list, pillar_activity_list
+
+FIELD_OFFICER_SERVICES = AdminServices(create=services.field_officer_create, update=services.field_officer_update,
+                                       delete=services.field_officer_delete)
 
 
-class FieldOfficerInline(admin.TabularInline):
+class FieldOfficerInline(ProgramInline, admin.TabularInline):
     model = FieldOfficer
+    services = FIELD_OFFICER_SERVICES
     extra = 0
     fields = ["name", "role", "phone", "active_since", "active_until"]
 
 
 @admin.register(DesmigratifVillage)
-class DesmigratifVillageAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
-    area_path = "village"
+class DesmigratifVillageAdmin(ProgramAdmin):
+    selector = staticmethod(desmigratif_village_list)
+    services = AdminServices(create=services.desmigratif_village_create, update=services.desmigratif_village_update,
+                             delete=services.desmigratif_village_delete)
     list_display = ["village", "regency", "year_designated", "funding_source", "status", "is_desmigratif",
                     "is_desa_migran_emas", "decree_number"]
     list_select_related = ["village__district__regency"]
@@ -37,11 +43,6 @@ class DesmigratifVillageAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleH
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
-    def get_queryset(self, request):
-        # __str__ is the village's: the autocomplete pages print it. (The changelist applies
-        # list_select_related only when the queryset has none, hence the same list here.)
-        return super().get_queryset(request).select_related(*self.list_select_related)
-
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
@@ -54,8 +55,9 @@ class DesmigratifVillageAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleH
 
 
 @admin.register(FieldOfficer)
-class FieldOfficerAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
-    area_path = "desmigratif_village__village"
+class FieldOfficerAdmin(ProgramAdmin):
+    selector = staticmethod(field_officer_list)
+    services = FIELD_OFFICER_SERVICES
     list_display = ["name", "role", "desmigratif_village", "phone", "active_since", "active_until"]
     list_select_related = ["desmigratif_village__village"]
     list_filter = ["role", province_filter("desmigratif_village__village__code")]
@@ -65,8 +67,10 @@ class FieldOfficerAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleHistory
 
 
 @admin.register(PillarActivity)
-class PillarActivityAdmin(VersionedAdminMixin, AreaScopedAdminMixin, SimpleHistoryAdmin):
-    area_path = "desmigratif_village__village"
+class PillarActivityAdmin(ProgramAdmin):
+    selector = staticmethod(pillar_activity_list)
+    services = AdminServices(create=services.pillar_activity_create, update=services.pillar_activity_update,
+                             delete=services.pillar_activity_delete)
     list_display = ["title", "desmigratif_village", "pillar", "kind", "date", "participants", "partner_agency",
                     "budget"]
     list_select_related = ["desmigratif_village__village", "partner_agency"]

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from regions.filters import ChoicesFilter, YearFilter, YearRangeFilter
+from regions.filters import ChoicesFilter, PortalFilterSet, YearFilter, YearRangeFilter
 
 from .choices import ActivityKind, DesmigratifStatus, FundingSource, Pillar
 from .models import DesmigratifVillage, PillarActivity
@@ -25,7 +25,7 @@ class AreaCodeFilter(django_filters.CharFilter):
                          | Q(**{f"{self.village_path}__code__startswith": f"{value}."}))
 
 
-class DesmigratifVillageFilterSet(django_filters.FilterSet):
+class DesmigratifVillageFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"),
                                   help_text=_("Village name or code, decree number"))
     area = AreaCodeFilter(village_path="village")
@@ -54,7 +54,7 @@ class DesmigratifVillageFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(village__name__icontains=value) | Q(decree_number__icontains=value))
 
 
-class PillarActivityFilterSet(django_filters.FilterSet):
+class PillarActivityFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
     area = AreaCodeFilter(village_path="desmigratif_village__village")
     pillar = ChoicesFilter(choices=Pillar.choices, label=_("Pillar"))

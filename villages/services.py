@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.permissions import ensure_can_write_in
-from desmigratif.versioning import versioned_save
+from desmigratif.versioning import versioned_save, versioned_write
 
 from .models import DesmigratifVillage, FieldOfficer, PillarActivity
 from .summaries import activity_summaries_refresh
@@ -65,9 +65,9 @@ def pillar_activity_update(*, user, instance: PillarActivity, expected_version: 
     ensure_can_write_in(user, stored or instance.desmigratif_village.village_id)
     if "desmigratif_village" in fields:
         ensure_can_write_in(user, fields["desmigratif_village"].village_id)
-    activity = versioned_save(instance, fields, expected_version=expected_version)
-    activity_summaries_refresh(villages=[stored, activity.desmigratif_village.village_id])
-    return activity
+    if versioned_write(instance, fields, expected_version=expected_version):
+        activity_summaries_refresh(villages=[stored, instance.desmigratif_village.village_id])
+    return instance
 
 
 @transaction.atomic
@@ -88,6 +88,8 @@ def field_officer_create(*, user, desmigratif_village: DesmigratifVillage, **fie
 def field_officer_update(*, user, instance: FieldOfficer, expected_version: int | None = None,
                          **fields: Any) -> FieldOfficer:
     ensure_can_write_in(user, instance.desmigratif_village.village_id)
+    if "desmigratif_village" in fields:  # moved to another program village (the admin's form offers it)
+        ensure_can_write_in(user, fields["desmigratif_village"].village_id)
     return versioned_save(instance, fields, expected_version=expected_version)
 
 

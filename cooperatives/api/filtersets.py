@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from regions.filters import PortalFilterSet
 from villages.filtersets import AreaCodeFilter
 
 from ..models import CooperativeYearlyFigure
@@ -16,7 +17,7 @@ class IntegerFilter(django_filters.NumberFilter):
         super().__init__(min_value=0, max_value=max_value, **kwargs)
 
 
-class CooperativeYearlyFigureFilterSet(django_filters.FilterSet):
+class CooperativeYearlyFigureFilterSet(PortalFilterSet):
     """The figures endpoint's filters (the pages show figures on the cooperative's page, unfiltered)."""
 
     cooperative = IntegerFilter(field_name="cooperative_id", max_value=2**63 - 1, label=_("Cooperative id"))

@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.disclosure import Small, count_shown, hides_small_counts
 from desmigratif.api.fields import FIELD_MAPPING
 from desmigratif.api.versioning import version_field
 from villages.models import DesmigratifVillage
@@ -9,7 +11,32 @@ from ..models import Cooperative, CooperativeYearlyFigure
 from ..selectors import cooperative_list
 
 
-class CooperativeYearlyFigureSerializer(serializers.ModelSerializer):
+@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": ["<5"]}],
+                      "description": "Members who are returned PMI. Written as a whole number; read exact by "
+                                     "those who serve the cooperative's area, and by others rounded to the "
+                                     "nearest 10 with 0 to 4 as `\"<5\"` (a count of PMI)."})
+class ReturnedPmiField(serializers.IntegerField):
+    pass
+
+
+class ReturnedPmiMixin:
+    """The model's field for ``members_returned_pmi`` (label, limits), with a schema that says how it reads."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        return (ReturnedPmiField if field_name == "members_returned_pmi" else field_class), kwargs
+
+
+def _returned_pmi_shown(figure: dict, *, user, village_code: str) -> dict:
+    """A figure's count of returned PMI as the caller may see it (accounts.disclosure), as the dashboards show it."""
+    protect = hides_small_counts(user, village_code or "")
+    if protect and isinstance(figure.get("members_returned_pmi"), int):
+        shown = count_shown(figure["members_returned_pmi"], protect=True)
+        figure["members_returned_pmi"] = str(shown) if isinstance(shown, Small) else shown
+    return figure
+
+
+class CooperativeYearlyFigureSerializer(ReturnedPmiMixin, serializers.ModelSerializer):
     """One book year's figures of a cooperative (amounts in rupiah, whole numbers)."""
     serializer_field_mapping = FIELD_MAPPING  # money as whole rupiah (integers)
 
@@ -34,9 +61,15 @@ class CooperativeYearlyFigureSerializer(serializers.ModelSerializer):
         fields["cooperative"].queryset = cooperative_list(user=self.context.get("user"))
         return fields
 
+    def to_representation(self, instance):
+        return _returned_pmi_shown(super().to_representation(instance), user=self.context.get("user"),
+                                   village_code=instance.cooperative.desmigratif_village.village_id)
 
-class NestedYearlyFigureSerializer(serializers.ModelSerializer):
+
+class NestedYearlyFigureSerializer(ReturnedPmiMixin, serializers.ModelSerializer):
+    """Shown within a cooperative (CooperativeDetailSerializer applies the rule for returned PMI)."""
     serializer_field_mapping = FIELD_MAPPING  # money as whole rupiah (integers)
+
     class Meta:
         model = CooperativeYearlyFigure
         fields = ["id", "year", "members", "members_returned_pmi", "capital", "assets", "revenue", "shu", "version"]
@@ -79,3 +112,10 @@ class CooperativeDetailSerializer(CooperativeSerializer):
 
     class Meta(CooperativeSerializer.Meta):
         fields = [*CooperativeSerializer.Meta.fields, "yearly_figures"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        village = instance.desmigratif_village.village_id
+        data["yearly_figures"] = [_returned_pmi_shown(figure, user=self.context.get("user"), village_code=village)
+                                  for figure in data["yearly_figures"]]
+        return data

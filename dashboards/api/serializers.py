@@ -1,21 +1,23 @@
 """The statistics' query parameters and the rows they answer with (also the OpenAPI schema).
 
-Rows are flat so that every table is a CSV as it is. A PMI count that the caller may not see
-(1 to 4, ``SMALL``) is the string ``"<5"``, never the number.
+Rows are flat so that every table is a CSV as it is. Counts of persons arrive as the caller may see
+them (``accounts.disclosure``): for callers who do not serve the area, rounded to the nearest 10 and
+the string ``"<5"`` for 0 to 4, never the number. Amounts of money are whole rupiah, JSON integers.
 """
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from accounts.disclosure import Small
 from villages.choices import Pillar
 from villages.models import PROGRAM_START_YEAR
 
-from ..charts import Small
 from ..forms import DashboardPeriodForm
 
 AREA_CODE = re.compile(r"^(\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?)?$")
@@ -52,9 +54,11 @@ class StatisticsQuerySerializer(serializers.Serializer):
 
 
 @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["<5"]}],
-                      "description": "A count; `\"<5\"` when it is 1 to 4 and hidden from the caller."})
+                      "description": "A count of persons. For a caller who does not serve the area "
+                                     "(`small_counts_hidden`), rounded to the nearest `count_rounding` (10), "
+                                     "and `\"<5\"` for 0 to 4."})
 class CountField(serializers.Field):
-    """A PMI count: the number, or ``"<5"`` where the dashboards hide it."""
+    """A count of persons as the caller may see it: the number (exact or rounded), or ``"<5"``."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("read_only", True)
@@ -64,9 +68,24 @@ class CountField(serializers.Field):
         return str(value) if isinstance(value, Small) else value
 
 
-def Money(**kwargs) -> serializers.DecimalField:  # noqa: N802 - reads as a field class
-    return serializers.DecimalField(max_digits=20, decimal_places=2, coerce_to_string=False, read_only=True,
-                                    **kwargs)
+@extend_schema_field({"type": "integer", "format": "int64", "description": "Whole rupiah"})
+class RupiahTotalField(serializers.Field):
+    """A sum of amounts in whole rupiah, as a JSON integer (1500000, not 1500000.0), as the record
+    endpoints write them (desmigratif.api.fields.RupiahField)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        # the amounts are whole rupiah; a database's sum may still come back as 1500000.00 or a float
+        return int(Decimal(str(value)).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def Money(**kwargs) -> RupiahTotalField:  # noqa: N802 - reads as a field class
+    return RupiahTotalField(**kwargs)
 
 
 def Percent(**kwargs) -> serializers.FloatField:  # noqa: N802
@@ -183,7 +202,7 @@ class StatisticsMigrantTotalRowSerializer(serializers.Serializer):
     returned_in_year = CountField()
     previous_departed = CountField()
     previous_returned = CountField()
-    departed_growth = Percent(help_text="Null when either count is hidden or there is no base")
+    departed_growth = Percent(help_text="From the counts as shown; null when either reads \"<5\" or there is no base")
 
 
 class StatisticsStageRowSerializer(serializers.Serializer):
@@ -248,6 +267,9 @@ def envelope(name: str, tables: dict[str, type[serializers.Serializer]]) -> seri
         "area": StatisticsAreaSerializer(),
         "year": serializers.IntegerField(),
         "start": serializers.IntegerField(help_text="First year of the series"),
-        "small_counts_hidden": serializers.BooleanField(help_text='Whether PMI counts of 1 to 4 read "<5"'),
+        "small_counts_hidden": serializers.BooleanField(
+            help_text='Whether counts of persons are rounded for the caller (0 to 4 read "<5")'),
+        "count_rounding": serializers.IntegerField(
+            help_text="What counts of persons are rounded to: 10 when `small_counts_hidden`, else 1 (exact)"),
         **{table: row(many=True) for table, row in tables.items()},
     })

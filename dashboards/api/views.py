@@ -1,8 +1,9 @@
 """Statistics endpoints (/api/v1/statistics/…): the ministry dashboards' figures for machines.
 
 Every figure comes from ``dashboard_get`` — the same selectors as the dashboard pages — so the API
-and the pages cannot disagree; these views only reshape the board into flat tables. Each answer
-is ``{"area", "year", "start", "small_counts_hidden", "results": [rows], <more tables>}``;
+and the pages cannot disagree (counts of persons rounded by the same rule, accounts.disclosure);
+these views only reshape the board into flat tables. Each answer is ``{"area", "year", "start",
+"small_counts_hidden", "count_rounding", "results": [rows], <more tables>}``;
 ``?format=csv&table=<name>`` gives one table as CSV (``results`` by default).
 
 Polling: each answer carries a strong ETag (a hash of the bytes sent: the summary tables keep no
@@ -13,7 +14,7 @@ per address, format, language and the caller's role and area: a repeated call co
 to the cache and no query. Without a shared cache (no Redis, or Redis down) nothing is reused.
 
 Anonymous callers are refused (401) unless ``API_PUBLIC_STATISTICS`` is on; then they read the
-country, a province or a regency as ministry staff do — small counts hidden — never finer areas.
+country, a province or a regency as ministry staff do — counts of persons rounded — never finer areas.
 """
 from __future__ import annotations
 
@@ -220,7 +221,8 @@ class StatisticsView(APIView):
         year, start = query.validated_data["year"], query.validated_data["start"]
         board = dashboard_get(user=self.reader(), area=area, year=year, first_year=start)
         data = {"area": {"code": area.code, "name": area.name, "level": area.level}, "year": board.year,
-                "start": board.first_year, "small_counts_hidden": board.hide_small}
+                "start": board.first_year, "small_counts_hidden": board.hide_small,
+                "count_rounding": board.count_rounding}
         for name, raw in self.tables_of(board).items():
             data[name] = self.tables[name](raw, many=True).data
         self.csv_table = table
@@ -339,9 +341,10 @@ class MigrantsView(StatisticsView):
     description = ("`results`: PMI registered, departed and returned per year; `stages`: PMI by current stage; "
                    "`destinations`: departures by country in the year and the year before; `return_reasons`: "
                    "returns by reason; `reintegration`: returnees' reintegration; `totals`: one row of totals. "
-                   "Counts of 1 to 4 read \"<5\" for callers who may not see the persons. / PMI terdaftar, "
-                   "berangkat dan pulang per tahun; per tahap; negara tujuan; alasan pulang; reintegrasi. Angka 1–4 "
-                   "tampil \"<5\" bagi pengguna yang tidak boleh melihat orangnya.")
+                   "For callers who do not serve the area, counts are rounded to the nearest 10 and 0 to 4 reads "
+                   "\"<5\". / PMI terdaftar, berangkat dan pulang per tahun; per tahap; negara tujuan; alasan "
+                   "pulang; reintegrasi. Bagi pengguna yang tidak melayani wilayah itu, angka dibulatkan ke "
+                   "kelipatan 10 terdekat dan 0–4 tampil \"<5\".")
     tables = {"results": rows.StatisticsMigrantYearRowSerializer, "stages": rows.StatisticsStageRowSerializer,
               "destinations": rows.StatisticsCodeCountRowSerializer,
               "return_reasons": rows.StatisticsCodeCountRowSerializer,

@@ -1,8 +1,11 @@
 """``{% chart chart csv_url %}``: a chart card (SVG, its data as a table, a CSV link);
-``{{ value|number_or_small }}``: a figure outside a chart, ``<5`` when it is a hidden count."""
+``{{ value|number_or_small }}``: a figure outside a chart, ``<5`` when it is a hidden count.
+
+Neither decides what a viewer may see: counts of persons arrive already as shown
+(``accounts.disclosure.count_shown``), applied by the selectors and presenters."""
 from django import template
 
-from dashboards.charts import Chart, Value, chart_rows, format_value, hide_small, render_svg
+from dashboards.charts import Chart, Value, chart_rows, format_value, render_svg
 
 register = template.Library()
 
@@ -31,8 +34,3 @@ def number_or_small(value: Value, kind: str = "") -> str:
         return "—"
     return format_value(value, money=kind == "money", percent=kind == "percent", decimals=2)
 
-
-@register.filter
-def pmi_count(value) -> str:
-    """A count of PMI as readers see it: 1 to 4 shown as ``<5``."""
-    return format_value(hide_small(value) if isinstance(value, int) else value)

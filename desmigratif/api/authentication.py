@@ -15,10 +15,12 @@ CACHE_SECONDS = 60  # a look-up is reused this long at most; saves and deletes f
 
 
 class ApiTokenAuthentication(TokenAuthentication):
-    """``Authorization: Token <key>``, looked up by the key's hash; revoked tokens and disabled users fail.
+    """``Authorization: Token <key>``, looked up by the key's hash; revoked or expired tokens and disabled
+    users fail.
 
     The token and its user are kept in the cache for a minute (a client polling statistics then costs
-    no query); saving or deleting either forgets them at once.
+    no query); saving or deleting either, or revoking tokens in bulk, forgets them at once; the expiry
+    is checked on every request.
     """
 
     keyword = "Token"
@@ -34,6 +36,11 @@ class ApiTokenAuthentication(TokenAuthentication):
         if token is None or not token.user.is_active:
             raise AuthenticationFailed(_("Invalid or revoked token."))
         now = timezone.now()
+        # checked on every request, cached or not: a cached look-up must not outlive the token
+        if token.has_expired(now):
+            raise AuthenticationFailed(
+                _("This token expired at %(expired)s: obtain a new one (POST /api/v1/auth/token/).")
+                % {"expired": timezone.localtime(token.expires_at).isoformat(timespec="seconds")})
         stale = token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION
         if stale:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -31,3 +31,32 @@ class RupiahField(serializers.DecimalField):
 
 # ``serializer_field_mapping`` of a ModelSerializer whose model has money fields
 FIELD_MAPPING = {**serializers.ModelSerializer.serializer_field_mapping, models.DecimalField: RupiahField}
+
+
+class PersonalDataMixin:
+    """Serializers of person records: the personal fields (accounts.personal_data) as the user may see
+    them — masked, or in full with the view noted for the access log.
+
+    ``personal_fields`` maps an output key to ``"<path to the record>.<field>"`` or ``"<field>"`` of the
+    serialised instance, e.g. ``{"nik": "nik"}`` or ``{"migrant_nik": "migrant.nik"}``.
+    """
+
+    personal_fields: dict[str, str] = {}
+
+    def to_representation(self, instance):
+        from accounts.personal_data import shown
+
+        data = super().to_representation(instance)
+        user, request = self.context.get("user"), self.context.get("request")
+        for key, path in self.personal_fields.items():
+            if key not in data:
+                continue
+            *relations, name = path.split(".")
+            record = instance
+            for relation in relations:
+                record = getattr(record, relation)
+            value = shown(record, name, user=user, request=request)
+            # the output keeps its own form (a date as ISO text): only a masked value replaces it
+            if value != getattr(record, name):
+                data[key] = value
+        return data

@@ -1,18 +1,20 @@
 from functools import cached_property, partial
 
-from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
+
+from desmigratif.pagination import StablePaginator
 
 
 class PortalPagination(PageNumberPagination):
     """``?page=2&page_size=50``: a total count with every page; at most 100 rows a page."""
 
+    django_paginator_class = StablePaginator  # equal sort keys never repeat a row on the next page
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
 
 
-class KnownCountPaginator(Paginator):
+class KnownCountPaginator(StablePaginator):
     """A paginator told its total (e.g. from a summary table) instead of counting the rows."""
 
     def __init__(self, *args, count: int | None = None, **kwargs):

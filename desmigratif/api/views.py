@@ -5,10 +5,11 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts.services import api_token_issue
+from accounts.services import api_token_obtain
+
+from .permissions import TokenEndpointThrottle
 
 
 class ApiRootView(APIView):
@@ -40,16 +41,20 @@ class TokenResponseSerializer(serializers.Serializer):
     read_only = serializers.BooleanField()
     username = serializers.CharField()
     role = serializers.CharField()
+    expires_at = serializers.DateTimeField(help_text=_(
+        "When the token stops working (API_TOKEN_LIFETIME_DAYS after it was obtained): obtain a new one then. "
+        "A change of the password revokes it sooner."))
 
 
 class TokenObtainView(APIView):
     """A new token for the user whose username and password are given (the lockout after repeated
-    failures applies, as on the login page). / Token baru untuk pengguna dengan nama pengguna dan
-    kata sandi yang diberikan."""
+    failures applies, as on the login page). It expires (`expires_at`) and is revoked when the password
+    changes; a user keeps a bounded number of them, one more revokes the oldest. / Token baru untuk
+    pengguna dengan nama pengguna dan kata sandi yang diberikan."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [TokenEndpointThrottle]
     throttle_scope = "token"
 
     @extend_schema(request=TokenRequestSerializer, responses={201: TokenResponseSerializer},
@@ -62,6 +67,7 @@ class TokenObtainView(APIView):
                             password=data.validated_data["password"])
         if user is None or not user.is_active:
             raise serializers.ValidationError({"non_field_errors": [_("Wrong username or password.")]})
-        token, key = api_token_issue(user=user, name=str(_("Obtained with username and password")))
-        return Response({"token": key, "name": token.name, "read_only": token.read_only,
-                         "username": user.username, "role": user.role}, status=status.HTTP_201_CREATED)
+        token, key = api_token_obtain(user=user)
+        answer = {"token": key, "name": token.name, "read_only": token.read_only, "username": user.username,
+                  "role": user.role, "expires_at": token.expires_at}
+        return Response(TokenResponseSerializer(answer).data, status=status.HTTP_201_CREATED)

@@ -4,12 +4,16 @@
 eagerly and the cache is in process memory. That pair is the embedded default that lets
 ``make run`` work on a bare machine.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from django_guid.integrations import CeleryIntegration
+
+from desmigratif.net import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -71,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # after the user is known: writes the access log of the persons an answer showed unmasked
+    "privacy.middleware.PersonalDataAccessMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -206,6 +212,26 @@ REST_FRAMEWORK = {
 
 API_PUBLIC_STATISTICS = env.bool("API_PUBLIC_STATISTICS", default=False)
 
+# Look-ups of a PMI by the whole NIK, per user and 24 hours, for the roles that see NIKs masked
+# (privacy.services.nik_lookup): each would confirm a guessed NIK.
+NIK_LOOKUP_LIMIT = env.int("NIK_LOOKUP_LIMIT", default=20)
+
+# --- proxies and client addresses; API tokens' life cycle (SECURITY.md) ---------------------------
+# TRUSTED_PROXIES: the reverse proxies in front of the portal, as addresses or networks
+# ("127.0.0.1,10.0.0.0/24,::1"). Only when a request comes from one of them is its X-Forwarded-For
+# read (from the right: desmigratif.net.client_ip) for the client's address; empty, the connecting
+# address is the client. The API's throttles, the login lockout and the access log all use it.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+parse_networks(TRUSTED_PROXIES)  # a wrong entry stops the start, naming it
+AXES_CLIENT_IP_CALLABLE = "desmigratif.net.client_ip"  # axes then does no proxy parsing of its own
+REST_FRAMEWORK["NUM_PROXIES"] = 0  # a DRF throttle that is not ours counts REMOTE_ADDR, never the header
+# Tokens obtained with a username and password expire after this many days; each user keeps at most
+# this many of them alive (one more revokes the oldest). Tokens an administrator issues do not expire.
+API_TOKEN_LIFETIME = timedelta(days=env.int("API_TOKEN_LIFETIME_DAYS", default=30))
+API_TOKEN_PASSWORD_LIMIT = env.int("API_TOKEN_PASSWORD_LIMIT", default=10)
+if API_TOKEN_LIFETIME.days < 1 or API_TOKEN_PASSWORD_LIMIT < 1:
+    raise ImproperlyConfigured("API_TOKEN_LIFETIME_DAYS and API_TOKEN_PASSWORD_LIMIT must be at least 1.")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Desmigratif API",
     "DESCRIPTION": (
@@ -320,3 +346,30 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the replica is the test database
     DATABASE_ROUTERS = ["desmigratif.routers.ReplicaRouter"]
+
+# --- robustness under load and hostile input ------------------------------------------------------------
+# Embedded SQLite (DATABASE_URL unset or sqlite://): a handful of officials saving at the same moment must
+# queue for the file, not fail with "database is locked". WAL lets pages read while one writer writes
+# (synchronous=NORMAL is WAL's safe setting: a power cut may lose the last commits, never corrupt the file);
+# BEGIN IMMEDIATE takes the write lock when a transaction starts, so two transactions that read and then
+# write never deadlock on upgrading their locks (SQLite answers that deadlock at once, without waiting);
+# the timeout is how long a writer waits for the one before it. What still times out is answered 503
+# "busy, try again" (desmigratif.busy), never 500. PostgreSQL needs none of this.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": env.int("SQLITE_TIMEOUT", default=20),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    })
+# the busy answer for pages (the API's is in its exception handler), right after the request log so that
+# the log line carries the 503
+MIDDLEWARE.insert(MIDDLEWARE.index("desmigratif.middleware.RequestLogMiddleware") + 1,
+                  "desmigratif.middleware.DatabaseBusyMiddleware")
+# API bodies: DRF's parsers, JSON with a nesting limit (desmigratif.api.parsers)
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "desmigratif.api.parsers.PortalJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+# days an uploaded import file waits for confirmation before the nightly purge deletes it (exchange.conf)
+EXCHANGE_UPLOAD_RETENTION_DAYS = env.int("EXCHANGE_UPLOAD_RETENTION_DAYS", default=7)

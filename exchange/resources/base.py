@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from accounts.permissions import can_write, code_in_area
+from accounts.personal_data import masked_value, policy_for, sees_unmasked
 from accounts.scoping import area_prefix
 from regions.models import Village
 from villages.models import DesmigratifVillage
@@ -153,6 +154,10 @@ class Resource:
     # Summaries that count other facts by these records' village (a PMI's placements, in the PMI's
     # village): recounted only when a written record moved to another village.
     summaries_when_moved: tuple[str, ...] = ()
+    # Export columns holding a personal field (accounts.personal_data): column field → the field, with
+    # the path to its record ("nik", "migrant.nik"). Masked for readers the policy masks; an unmasked
+    # export is logged per person.
+    personal: dict[str, str] = {}
 
     def may_import(self, user) -> bool:
         """Whether the user's role imports this kind at all (rows are still checked one by one)."""
@@ -345,19 +350,45 @@ class Resource:
     def export_queryset(self, *, user) -> QuerySet:
         return import_string(self.selector)(user=user)
 
-    def export_values(self, obj, *, masked: bool) -> list:
+    def export_values(self, obj, *, user) -> list:
+        """The row of an export, its personal fields as ``user`` may see them (accounts.personal_data)."""
         values = []
         for column in self.columns:
             value = column.export(obj) if column.export else getattr(obj, column.source)
+            if column.field in self.personal:
+                record, name = self._personal_record(obj, column.field)
+                if not sees_unmasked(user, record):
+                    masked = masked_value(record, name, getattr(record, name))
+                    # a year for a date, dots for text: as text, never typed like the value it stands for
+                    values.append(None if masked in (None, "") else str(masked))
+                    continue
             values.append(column.type.export(value))
         return values
 
-    def masked(self, obj, *, user) -> bool:
-        """Whether this user gets the row with its personal data masked."""
-        return False
+    def _personal_record(self, obj, field: str):
+        *relations, name = self.personal[field].split(".")
+        for relation in relations:
+            obj = getattr(obj, relation)
+        return obj, name
 
     def exported(self, *, user, queryset: QuerySet) -> None:
-        """Called once the rows of an export are chosen (e.g. to log who received personal data)."""
+        """Log, per person, that this user received their personal data unmasked in a file (UU 27/2022)."""
+        if not self.personal:
+            return
+        from privacy.choices import AccessDoor
+        from privacy.services import personal_data_shown
+
+        # the person and village of the record the first personal column comes from (all are one PMI's)
+        relations = next(iter(self.personal.values())).split(".")[:-1]
+        model = self.model
+        for relation in relations:
+            model = model._meta.get_field(relation).related_model
+        policy = policy_for(model)
+        prefix = "".join(f"{relation}__" for relation in relations)
+        person = "id" if policy.person == "pk" else policy.person.replace(".", "__")
+        pairs = queryset.order_by().values_list(prefix + person, prefix + policy.village.replace(".", "__"))
+        personal_data_shown(user=user, persons=pairs.iterator(chunk_size=5000), door=AccessDoor.FILE,
+                            reason="export")
 
     def reference_sheet(self, *, user) -> ReferenceSheet | None:
         return village_reference(user)

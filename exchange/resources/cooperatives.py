@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.disclosure import Small, count_shown, hides_small_counts
 from accounts.permissions import code_in_area
 from accounts.scoping import area_prefix, area_q
 from cooperatives.models import Cooperative, CooperativeYearlyFigure
@@ -49,7 +50,21 @@ class CooperativeYearlyFigureResource(Resource):
 
     def export_queryset(self, *, user):
         return (CooperativeYearlyFigure.objects.filter(area_q(user, "cooperative__desmigratif_village__village"))
-                .select_related("cooperative").order_by("cooperative__name", "cooperative_id", "-year"))
+                .select_related("cooperative__desmigratif_village").order_by("cooperative__name", "cooperative_id",
+                                                                             "-year"))
+
+    def masked(self, obj, *, user) -> bool:
+        # the returned PMI among the members are a count of PMI: rounded for readers who do not serve the
+        # area, as on the cooperative's page, in the API and on the dashboards (accounts.disclosure)
+        return hides_small_counts(user, obj.cooperative.desmigratif_village.village_id)
+
+    def export_values(self, obj, *, masked: bool) -> list:
+        values = super().export_values(obj, masked=masked)
+        if masked:
+            index = [column.source for column in self.columns].index("members_returned_pmi")
+            shown = count_shown(obj.members_returned_pmi, protect=True)
+            values[index] = str(shown) if isinstance(shown, Small) else shown
+        return values
 
     def header_problems(self, fields: set[str]) -> list[str]:
         if not {"cooperative_id", "legal_entity_number"} & fields:

@@ -8,9 +8,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.permissions import code_in_area, mask_middle, mask_nik, mask_phone, sees_personal_data
+from accounts.permissions import code_in_area
 from migrants.choices import Education, Gender, MaritalStatus, Stage
 from migrants.models import MigrantWorker
+from migrants.nik import nik_taken_message
 from migrants.services import EDITABLE_FIELDS
 
 from ..cells import Choice, Date, Nik, Phone, Text, VillageCode
@@ -52,6 +53,7 @@ class MigrantWorkerResource(Resource):
         "nik_needs_verification", "nik_flags")
     compare_fields = update_fields
     clean_exclude = ("village",)  # checked against the villages of the file, loaded once
+    personal = {"nik": "nik", "birth_date": "birth_date", "address": "address", "phone": "phone"}
 
     def village_fields(self) -> tuple[str, ...]:
         return ("village",)
@@ -80,8 +82,9 @@ class MigrantWorkerResource(Resource):
         nik, village, registered = self.column("nik"), self.column("village"), self.column("registered_on")
         if row.snapshot is not None:  # a recorded PMI
             if not code_in_area(row.snapshot["village_id"], state.prefix):
-                row.error(nik, _("A PMI with this NIK is recorded in a village outside your area: you may not "
-                                 "change it."))
+                # a NIK of the user's area updates its record; of another area, the portal's one answer
+                # for a taken NIK, naming nothing of that record (migrants.nik.nik_taken_message)
+                row.error(nik, nik_taken_message())
                 return
             given = row.values.get("registered_on")
             if given and given != obj.registered_on:
@@ -92,26 +95,3 @@ class MigrantWorkerResource(Resource):
         code = row.values.get("village")
         if code and "village" not in row.failed:
             self.check_village(row, village, code, state)
-
-    def export_values(self, obj: MigrantWorker, *, masked: bool) -> list:
-        values = super().export_values(obj, masked=masked)
-        if masked:
-            index = {c.field: i for i, c in enumerate(self.columns)}
-            values[index["nik"]] = mask_nik(obj.nik)
-            values[index["phone"]] = mask_phone(obj.phone) if obj.phone else None
-            values[index["address"]] = mask_middle(obj.address, keep_start=0, keep_end=0) if obj.address else None
-        return values
-
-    def masked(self, obj: MigrantWorker, *, user) -> bool:
-        return not sees_personal_data(user, obj.village_id)
-
-    def exported(self, *, user, queryset) -> None:
-        """Log, per person, that this user received their unmasked data in a file (UU 27/2022)."""
-        from privacy.choices import AccessAction
-        from privacy.models import PersonalDataAccess
-
-        rows = [PersonalDataAccess(user=user, migrant_id=pk, village_code=code, action=AccessAction.VIEW,
-                                   reason="export")
-                for pk, code in queryset.order_by().values_list("pk", "village_id")
-                if sees_personal_data(user, code)]
-        PersonalDataAccess.objects.bulk_create(rows, batch_size=2000)

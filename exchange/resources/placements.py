@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.permissions import code_in_area, mask_nik, sees_personal_data
+from accounts.permissions import code_in_area
 from migrants.choices import Country, PlacementScheme, ReturnReason, Sector, Stage
 from migrants.models import MigrantWorker, Placement
 from migrants.services import PLACEMENT_EDITABLE_FIELDS, migrant_check_stage_change
@@ -101,6 +101,7 @@ class PlacementResource(IdKeyedResource):
     update_fields = UPDATE_FIELDS
     compare_fields = UPDATE_FIELDS
     clean_exclude = ("migrant",)  # resolved by NIK once per chunk
+    personal = {"nik": "migrant.nik"}
 
     def export_queryset(self, *, user):
         return super().export_queryset(user=user).order_by("migrant__village_id", "migrant__nik", "departure_date",
@@ -279,18 +280,6 @@ class PlacementResource(IdKeyedResource):
 
     # --- export --------------------------------------------------------------------------------------
 
-    def export_values(self, obj: Placement, *, masked: bool) -> list:
-        values = super().export_values(obj, masked=masked)
-        if masked:
-            values[self.columns.index(self.column("nik"))] = mask_nik(obj.migrant.nik)
-        return values
-
-    def masked(self, obj: Placement, *, user) -> bool:
-        return not sees_personal_data(user, obj.migrant.village_id)
-
-    def exported(self, *, user, queryset) -> None:
-        log_person_export(user=user, pairs=queryset.order_by().values_list("migrant_id", "migrant__village_id"))
-
     def reference_sheet(self, *, user) -> ReferenceSheet:
         with translation.override("id"):
             indonesian = {value: str(label) for value, label in Country.choices}
@@ -306,18 +295,3 @@ class PlacementResource(IdKeyedResource):
 def compact_nik(nik: str) -> str:
     """The NIK as stored (no spaces, dots or dashes), as the PMI import keys it."""
     return nik.replace(" ", "").replace(".", "").replace("-", "")
-
-
-def log_person_export(*, user, pairs) -> None:
-    """Log, per person, that this user received their unmasked data in a file (UU 27/2022); ``pairs``:
-    (PMI id, village code) of the exported rows, a person once however many rows they have."""
-    from privacy.choices import AccessAction
-    from privacy.models import PersonalDataAccess
-
-    seen = {}
-    for pk, code in pairs:
-        if pk not in seen and sees_personal_data(user, code):
-            seen[pk] = code
-    rows = [PersonalDataAccess(user=user, migrant_id=pk, village_code=code, action=AccessAction.VIEW,
-                               reason="export") for pk, code in seen.items()]
-    PersonalDataAccess.objects.bulk_create(rows, batch_size=2000)

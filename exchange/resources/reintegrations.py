@@ -11,14 +11,14 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.permissions import code_in_area, mask_nik, sees_personal_data
+from accounts.permissions import code_in_area
 from migrants.choices import Stage
 from migrants.models import MigrantWorker, Reintegration
 
 from ..cells import Boolean, Date, Nik, Text
 from ..choices import ImportKind
 from .base import Column, Resource, Row, State, chunked, same_name
-from .placements import compact_nik, log_person_export
+from .placements import compact_nik
 
 
 class ReintegrationResource(Resource):
@@ -56,6 +56,7 @@ class ReintegrationResource(Resource):
                      "is_cooperative_member", "has_kur_credit", "credit_bank", "has_bpjs_ketenagakerjaan", "notes")
     compare_fields = update_fields
     clean_exclude = ("migrant",)  # resolved by NIK once per chunk
+    personal = {"nik": "migrant.nik", "notes": "notes"}
 
     def export_queryset(self, *, user):
         return super().export_queryset(user=user).order_by("migrant__village_id", "migrant__nik")
@@ -105,21 +106,6 @@ class ReintegrationResource(Resource):
         if migrant.stage != Stage.RETURNED and not unchanged:
             row.error(nik_column, _("Reintegration is recorded for returned PMI only: this PMI is at the stage "
                                     "“%(stage)s”.") % {"stage": Stage(migrant.stage).label})
-
-    def export_values(self, obj: Reintegration, *, masked: bool) -> list:
-        values = super().export_values(obj, masked=masked)
-        if masked:
-            index = {c.field: i for i, c in enumerate(self.columns)}
-            values[index["nik"]] = mask_nik(obj.migrant.nik)
-            # free text about a person's livelihood: only for those who see the person's data
-            values[index["notes"]] = "•" * len(obj.notes) if obj.notes else None
-        return values
-
-    def masked(self, obj: Reintegration, *, user) -> bool:
-        return not sees_personal_data(user, obj.migrant.village_id)
-
-    def exported(self, *, user, queryset) -> None:
-        log_person_export(user=user, pairs=queryset.order_by().values_list("migrant_id", "migrant__village_id"))
 
     def reference_sheet(self, *, user):
         return None  # no codes to pick: the PMI are named by NIK

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.permissions import mask_middle, mask_nik, mask_phone, sees_personal_data
+from desmigratif.api.fields import PersonalDataMixin
 from desmigratif.api.versioning import version_field
 from regions.models import Village
 
@@ -26,32 +26,42 @@ class ReintegrationSerializer(serializers.ModelSerializer):
                   "is_cooperative_member", "has_kur_credit", "credit_bank", "has_bpjs_ketenagakerjaan", "version"]
 
 
-class MigrantWorkerSerializer(serializers.ModelSerializer):
-    """A PMI. NIK, phone and address come masked (``3209••••••••0001``) to users who do not serve the
-    person's area. The stage changes only through the stage actions, never by an edit."""
+class MigrantWorkerSerializer(PersonalDataMixin, serializers.ModelSerializer):
+    """A PMI. To users who do not serve the person's area the NIK comes as 16 dots, phone and address as
+    ``••••••``, and the birth date as null (``birth_year`` says the year): see SECURITY.md, "Personal
+    data". The stage changes only through the stage actions, never by an edit."""
+
+    personal_fields = {"nik": "nik", "birth_date": "birth_date", "phone": "phone", "address": "address"}
 
     village = serializers.SlugRelatedField(slug_field="code", queryset=Village.objects.all(),
                                            help_text="Kode desa asal / village of origin, e.g. 32.09.07.2002")
     village_name = serializers.CharField(source="village.name", read_only=True)
     nik = serializers.CharField(max_length=20, help_text="NIK, 16 digits (masked for readers outside the area)")
+    # null in answers to readers who see the person masked (the year is in birth_year); required to write
+    birth_date = serializers.DateField(allow_null=True, help_text=_(
+        "Birth date; null for readers outside the person's area, who get birth_year only."))
+    birth_year = serializers.IntegerField(source="birth_date.year", read_only=True)
     version = version_field()
 
     class Meta:
         model = MigrantWorker
-        fields = ["id", "nik", "nik_needs_verification", "nik_flags", "name", "gender", "birth_date", "village",
-                  "village_name", "address", "education", "marital_status", "phone", "stage", "registered_on",
-                  "stage_changed_on", "version", "created_at", "updated_at"]
+        fields = ["id", "nik", "nik_needs_verification", "nik_flags", "name", "gender", "birth_date", "birth_year",
+                  "village", "village_name", "address", "education", "marital_status", "phone", "stage",
+                  "registered_on", "stage_changed_on", "version", "created_at", "updated_at"]
         read_only_fields = ["nik_needs_verification", "nik_flags", "stage", "stage_changed_on", "created_at",
                             "updated_at"]
         extra_kwargs = {"registered_on": {"required": False}}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if not sees_personal_data(self.context["user"], instance.village_id):
-            data["nik"] = mask_nik(instance.nik)
-            data["phone"] = mask_phone(instance.phone) if instance.phone else ""
-            data["address"] = mask_middle(instance.address, keep_start=0, keep_end=0) if instance.address else ""
+        if isinstance(data.get("birth_date"), int):  # the policy's year only: the year has its own field
+            data["birth_date"] = None
         return data
+
+    def validate_birth_date(self, value):
+        if value is None:
+            raise serializers.ValidationError(_("Give the birth date."), code="null")
+        return value
 
     def validate(self, attrs):
         if self.instance is not None:  # an edit: the person's data only (the registration date is not edited)
@@ -121,7 +131,7 @@ class ReintegrationInputSerializer(serializers.ModelSerializer):
 # --- placements ------------------------------------------------------------------------------------
 
 
-class PlacementRecordSerializer(PlacementSerializer):
+class PlacementRecordSerializer(PersonalDataMixin, PlacementSerializer):
     """A placement with its PMI, as the ``placements`` endpoint lists it. The PMI's NIK comes masked to
     users who do not serve the person's area. Only the employment details are edited here: the departure
     and the return are the PMI's stage actions."""
@@ -137,13 +147,9 @@ class PlacementRecordSerializer(PlacementSerializer):
     return_reason = serializers.ChoiceField(choices=ReturnReason.choices, allow_blank=True, read_only=True,
                                             help_text=_("Empty while the PMI is abroad"))
 
+    personal_fields = {"migrant_nik": "migrant.nik"}
+
     class Meta(PlacementSerializer.Meta):
         fields = [*PlacementSerializer.Meta.fields, "migrant", "migrant_nik", "migrant_name", "village",
                   "village_name", "created_at", "updated_at"]
         read_only_fields = [name for name in fields if name not in PLACEMENT_EDITABLE_FIELDS]
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not sees_personal_data(self.context["user"], instance.migrant.village_id):
-            data["migrant_nik"] = mask_nik(instance.migrant.nik)
-        return data

@@ -8,13 +8,14 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..filters import PortalFilterSet
 from ..models import DISTRICT_CODE_RE, PROVINCE_CODE_RE, REGENCY_CODE_RE, District, Province, Regency, Village
 from ..selectors import CODE_PREFIX_RE
 
 SEARCH_MAX_LENGTH = 100
 
 
-class RegionFilterSet(django_filters.FilterSet):
+class RegionFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(
         method="search", label=_("Search"), max_length=SEARCH_MAX_LENGTH,
         help_text=_("A code prefix (32.09) or words of the name (all of them must appear)"))

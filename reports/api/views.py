@@ -1,4 +1,4 @@
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from .. import services
 from ..choices import ReportStatus
 from ..selectors import yearly_report_list
+from ..workbook import workbook_response
 from .serializers import YearlyReportDetailSerializer, YearlyReportRequestSerializer, YearlyReportSerializer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,7 +22,12 @@ class ServiceUnavailable(APIException):
 
 @extend_schema_view(
     list=extend_schema(summary="Yearly growth reports of your area / Laporan tahunan wilayah Anda"),
-    retrieve=extend_schema(summary="One report with its figures / Satu laporan dengan angkanya"),
+    retrieve=extend_schema(summary="One report with its figures / Satu laporan dengan angkanya",
+                           description="Counts of persons in `figures` as the caller may see them: for a caller "
+                                       "who does not serve the report's area, rounded to the nearest 10 and "
+                                       "\"<5\" for 0 to 4 (`small_counts_hidden`, `count_rounding`). / Angka "
+                                       "orang dibulatkan ke kelipatan 10 dan 0–4 tampil \"<5\" bagi pengguna "
+                                       "yang tidak melayani wilayah laporan."),
     create=extend_schema(summary="Request a report (a new version) / Minta laporan (versi baru)",
                          request=YearlyReportRequestSerializer, responses={202: YearlyReportSerializer}),
 )
@@ -59,7 +65,6 @@ class YearlyReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     @action(detail=True, methods=["get"])
     def workbook(self, request, pk=None):
         report = self.get_object()
-        if report.status != ReportStatus.DONE or not report.workbook:
+        if report.status != ReportStatus.DONE:
             raise Http404
-        return FileResponse(report.workbook.open("rb"), as_attachment=True,
-                            filename=report.workbook.name.rsplit("/", 1)[-1])
+        return workbook_response(report, user=request.user)

@@ -258,7 +258,8 @@ def test_amounts_are_whole_rupiah_and_a_figure_read_is_accepted_back_as_it_is():
     sent = {name: value for name, value in read.items() if name != "id"}
     answer = client.put(url, sent, format="json")
     assert answer.status_code == 200, answer.json()
-    assert answer.json()["capital"] == read["capital"] and answer.json()["version"] == read["version"] + 1
-    assert client.patch(url, {"revenue": 2500000.0, "version": read["version"] + 1},
+    # sent back as read, nothing changed: nothing is written (desmigratif.versioning.versioned_write)
+    assert answer.json()["capital"] == read["capital"] and answer.json()["version"] == read["version"]
+    assert client.patch(url, {"revenue": 2500000.0, "version": read["version"]},
                         format="json").json()["revenue"] == 2500000  # a zero fraction is taken
     assert client.patch(url, {"revenue": 2500000.5}, format="json").status_code == 400  # a real fraction is not

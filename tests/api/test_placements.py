@@ -39,7 +39,7 @@ def test_the_nik_is_masked_for_readers_outside_the_persons_area():
     assert token_client("cirebon").get(url).json()["migrant_nik"] == record.migrant.nik
     for role in ("kemnaker", "jabar"):
         masked = token_client(role).get(url).json()["migrant_nik"]
-        assert masked != record.migrant.nik and masked.startswith(record.migrant.nik[:4]) and "•" in masked
+        assert masked == "•" * 16  # no digit: the region part could be rebuilt from the village
     rows = token_client("kemnaker").get(reverse("api:placement-list"), {"page_size": 100}).json()["results"]
     assert rows and all("•" in row["migrant_nik"] for row in rows)
 

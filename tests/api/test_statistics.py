@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts.disclosure import Small
 from accounts.models import User
 from dashboards.api import views
 from dashboards.api.renderers import csv_cell
-from dashboards.charts import Small
 from dashboards.selectors import area_get, dashboard_get
 from migrants.models import MigrantWorker
 from villages.models import DesmigratifVillage
@@ -26,6 +26,7 @@ from .base import token_client
 
 pytestmark = pytest.mark.django_db
 
+MONEY = {"activity_budget", "budget", "capital", "assets", "revenue", "shu"}  # every amount the statistics give
 ENDPOINTS = ["summary", "growth", "areas", "pillars", "migrants", "cooperatives", "agencies"]
 VIEWS = {"summary": views.SummaryView, "growth": views.GrowthView, "areas": views.AreasView,
          "pillars": views.PillarsView, "migrants": views.MigrantsView, "cooperatives": views.CooperativesView,
@@ -46,7 +47,7 @@ def shown(value):
     if isinstance(value, Small):
         return "<5"
     if isinstance(value, Decimal):
-        return float(value)
+        return int(value)  # whole rupiah, a JSON integer
     return value
 
 
@@ -185,9 +186,44 @@ def test_small_counts_read_lt5_for_readers_and_the_number_for_the_areas_operator
     assert hidden["small_counts_hidden"] is True and hidden["results"][0]["pmi_total"] == "<5"
     shown_ = token_client("cirebon").get(url("summary"), {"area": village, "year": 2024}).json()
     assert shown_["small_counts_hidden"] is False and shown_["results"][0]["pmi_total"] == count
+    assert hidden["count_rounding"] == 10 and shown_["count_rounding"] == 1
     stages = token_client("kemnaker").get(url("migrants"), {"area": village, "year": 2024}).json()["stages"]
-    assert "<5" in [row["count"] for row in stages]
-    assert all(row["count"] in (0, "<5") or row["count"] >= 5 for row in stages)
+    # 0 reads "<5" too, so that a zero beside a hidden count does not narrow it
+    assert [row["count"] for row in stages] == ["<5"] * len(stages)
+    regency = token_client("kemnaker").get(url("migrants"), {"area": "32.09", "year": 2024}).json()
+    counts = [row["count"] for row in regency["stages"]] + [row[name] for row in regency["results"]
+                                                            for name in ("registered", "departed", "returned")]
+    assert all(count == "<5" or (isinstance(count, int) and count >= 10 and count % 10 == 0) for count in counts)
+    assert any(isinstance(count, int) for count in counts)
+
+
+def test_the_areas_operator_and_the_admin_read_exact_counts():
+    """Exact figures for the viewers who may see them: as the records count them, 1 to 4 included."""
+    from migrants.models import MigrantWorker as PMI
+
+    for username in ("cirebon", "admin"):
+        client = token_client(username)
+        body = client.get(url("areas"), {"area": "32.09", "year": 2024}).json()
+        assert body["small_counts_hidden"] is False and body["count_rounding"] == 1
+        counts = {row["code"]: row["pmi"] for row in body["results"]}
+        assert counts == {code: PMI.objects.filter(village__code__startswith=f"{code}.").count() for code in counts}
+        assert any(0 < count < 5 or count % 10 for count in counts.values())  # not rounded, small ones shown
+        total = client.get(url("summary"), {"area": "32.09", "year": 2024}).json()["results"][0]["pmi_total"]
+        assert total == PMI.objects.filter(village__code__startswith="32.09.").count()
+
+
+@pytest.mark.parametrize("name", ENDPOINTS)
+def test_money_is_whole_rupiah_as_json_integers_and_the_schema_says_so(name):
+    body = token_client("kemnaker").get(url(name), {"area": "", "year": 2023}).json()
+    amounts = 0
+    for table, serializer in VIEWS[name].tables.items():
+        money = [field for field in serializer().fields if field in MONEY]
+        for row in body[table]:
+            for field in money:
+                assert type(row[field]) is int, (table, field, row[field])  # 1500000, never 1500000.0
+                amounts += 1
+    if name in ("summary", "pillars", "cooperatives", "agencies"):
+        assert amounts
 
 
 def test_other_roles_read_their_own_areas_statistics():

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from reports.choices import ReportStatus
 from reports.models import YearlyReport
 
@@ -64,3 +65,50 @@ def test_with_the_broker_down_a_request_answers_503_with_the_reason(monkeypatch)
     response = token_client("kemnaker").post(reverse("api:yearlyreport-list"), {"year": 2021, "area_code": ""},
                                              format="json")
     assert response.status_code == 503 and response.json()["detail"]
+
+
+def person_counts(figures: dict) -> dict:
+    """Every count of persons in a report's figures, by a path that names it."""
+    m, c = figures["migrants"], figures["cooperatives"]
+    counts = {name: m[name] for name in ("registered", "previous_registered", "departed", "previous_departed",
+                                         "returned", "previous_returned")}
+    for key in ("destinations", "return_reasons"):
+        for row in m[key]:
+            counts[(key, row["code"], "count")], counts[(key, row["code"], "previous")] = row["count"], row["previous"]
+    counts.update({("reintegration", name): value for name, value in m["reintegration"].items()})
+    counts.update({name: c[name] for name in ("members_returned_pmi", "previous_members_returned_pmi")})
+    for row in figures["areas"]:
+        counts.update({(row["code"], name): row.get(name, 0) for name in ("registered", "departed", "returned")})
+    return counts
+
+
+@pytest.mark.parametrize("area_code", ["", "32.09"])
+def test_the_report_api_rounds_counts_of_persons_for_readers_and_is_exact_for_those_who_serve_the_area(area_code):
+    from accounts.disclosure import count_shown
+    from reports.services import report_request
+
+    report = report_request(user=User.objects.get(username="admin"), year=2024, area_code=area_code)
+    report.refresh_from_db()
+    url = reverse("api:yearlyreport-detail", args=[report.pk])
+    exact = person_counts(report.figures)
+    assert any(1 <= count <= 4 for count in exact.values())  # there are small counts to protect
+    exact_readers = ["admin"] + (["cirebon"] if area_code == "32.09" else [])
+    for username in exact_readers:
+        body = token_client(username).get(url).json()
+        assert body["small_counts_hidden"] is False and body["count_rounding"] == 1
+        assert body["figures"] == report.figures  # exactly as frozen
+    readers = ["kemnaker", "bpjs"] + (["jabar"] if area_code == "32.09" else [])
+    for username in readers:
+        body = token_client(username).get(url).json()
+        assert body["small_counts_hidden"] is True and body["count_rounding"] == 10
+        shown = person_counts(body["figures"])
+        assert shown.keys() == exact.keys()
+        for path, value in shown.items():
+            assert value == "<5" or (type(value) is int and value >= 10 and value % 10 == 0), (username, path, value)
+            assert value == str(count_shown(exact[path], protect=True)) or value == count_shown(exact[path],
+                                                                                               protect=True)
+        # the rest of the figures is as frozen (villages, activities, money)
+        assert body["figures"]["villages"] == report.figures["villages"]
+        assert body["figures"]["cooperatives"]["members"] == report.figures["cooperatives"]["members"]
+    report.refresh_from_db()
+    assert person_counts(report.figures) == exact  # reading never changes what the report stores

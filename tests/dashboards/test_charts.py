@@ -10,7 +10,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from dashboards.charts import SMALL, Chart, Series, chart_csv_response, chart_rows, hide_small, nice_ticks, render_svg
+from dashboards.charts import SMALL, Chart, Series, chart_csv_response, chart_rows, nice_ticks, render_svg
 from dashboards.templatetags.dashboard_charts import number_or_small
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -162,11 +162,6 @@ def test_small_never_leaks_anywhere():
             body = chart_csv_response(chart, filename="x").content.decode("utf-8-sig")
             assert not HIDDEN_NUMBER.search(re.sub(r"20\d\d", "", body))
             assert "<5" in body
-
-
-def test_hide_small():
-    assert [hide_small(n) for n in (None, 0, 1, 4, 5)] == [None, 0, SMALL, SMALL, 5]
-    assert hide_small(3, hide=False) == 3
 
 
 def test_rows_and_csv():

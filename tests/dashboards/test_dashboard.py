@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
@@ -58,7 +59,9 @@ def test_cirebon_has_ten_dana_desa_villages_and_a_province_officer_sees_only_jaw
     assert funding["dana_desa"] == 10
     jabar = board_for("jabar", "32")
     assert jabar.villages["total"] == DesmigratifVillage.objects.filter(village__code__startswith="32.").count()
-    assert jabar.migrants["total"] == MigrantWorker.objects.filter(village__code__startswith="32.").count()
+    pmi = MigrantWorker.objects.filter(village__code__startswith="32.").count()
+    assert pmi > 100 and jabar.migrants["total"] == (pmi + 5) // 10 * 10  # a province officer reads it rounded
+    assert board_for("admin", "32").migrants["total"] == pmi
     assert {row["code"][:2] for row in jabar.by_child} == {"32"}
     login(client, "jabar")
     assert client.get(reverse("dashboards:national")).url.startswith(reverse("dashboards:area", args=["32"]))
@@ -82,6 +85,49 @@ def test_small_counts_are_hidden_from_readers_but_not_from_the_areas_operator():
     assert board_for("kemnaker", village).migrants["total"] is SMALL
     assert board_for("cirebon", village).migrants["total"] == count
     assert board_for("admin", village).migrants["total"] == count
+
+
+def test_readers_see_every_count_of_persons_rounded_and_the_page_says_so(client):
+    from accounts.disclosure import count_shown
+
+    exact, rounded = board_for("admin", "32.09", year=2024), board_for("kemnaker", "32.09", year=2024)
+    assert rounded.hide_small and rounded.count_rounding == 10 and exact.count_rounding == 1
+    for name in ("total", "prospective", "abroad", "returned", "women", "men", "departed", "returned_in_year",
+                 "previous_departed", "previous_returned"):
+        assert rounded.migrants[name] == count_shown(exact.migrants[name], protect=True), name
+    assert [r["count"] for r in rounded.migrants["stages"]] == [count_shown(r["count"], protect=True)
+                                                                for r in exact.migrants["stages"]]
+    assert {r["code"]: (r["count"], r["previous"]) for r in rounded.migrants["destinations"]} == {
+        r["code"]: (count_shown(r["count"], protect=True), count_shown(r["previous"], protect=True))
+        for r in exact.migrants["destinations"]}
+    assert [r["members_returned_pmi"] for r in rounded.cooperatives["per_year"]] == [
+        count_shown(r["members_returned_pmi"], protect=True) for r in exact.cooperatives["per_year"]]
+    for shown, true in zip(rounded.by_child, exact.by_child, strict=True):
+        assert [shown[n] for n in ("pmi", "abroad", "departed", "returned")] == [
+            count_shown(true[n], protect=True) for n in ("pmi", "abroad", "departed", "returned")]
+    # a growth is of the rounded counts (or none beside <5), never of the exact ones
+    m = rounded.migrants
+    if isinstance(m["departed"], int) and isinstance(m["previous_departed"], int) and m["previous_departed"]:
+        assert m["departed_growth"] == round((m["departed"] - m["previous_departed"]) * 100 / m["previous_departed"], 1)
+    login(client, "kemnaker")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("dashboards:area", args=["32.09"]), {"year": 2024}).content.decode()
+    assert 'id="small-counts-note"' in page and "rounded to the nearest 10" in page
+    login(client, "cirebon")
+    page = client.get(reverse("dashboards:area", args=["32.09"]), {"year": 2024}).content.decode()
+    assert 'id="small-counts-note"' not in page
+
+
+def test_the_areas_operator_and_the_admin_see_exact_figures():
+    cirebon, admin = board_for("cirebon", "32.09", year=2024), board_for("admin", "32.09", year=2024)
+    assert not cirebon.hide_small and cirebon.migrants == admin.migrants and cirebon.by_child == admin.by_child
+    assert cirebon.cooperatives == admin.cooperatives
+    assert cirebon.migrants["total"] == MigrantWorker.objects.filter(village__code__startswith="32.09.").count()
+    for row in cirebon.by_child:
+        assert row["pmi"] == MigrantWorker.objects.filter(village__code__startswith=f"{row['code']}.").count()
+    village = (MigrantWorker.objects.filter(village__code__startswith="32.09.").values_list("village_id", flat=True)
+               .order_by("village_id").first())
+    assert any(0 < row["pmi"] < 5 for row in board_for("cirebon", village[:8], year=2024).by_child)
 
 
 def test_small_counts_never_reach_the_page_or_the_csv(client):

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count
@@ -266,19 +267,33 @@ def test_village_officer_and_agency_staff():
         assert user.check_password(data.DEMO_PASSWORD)
 
 
-def test_admin_users_have_their_role_permissions():
+def test_only_the_administrator_is_staff_and_no_demo_user_holds_model_permissions():
+    # the Django admin is for administrators only: the other roles work in the portal's pages
     User = get_user_model()
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
-    kemnaker = User.objects.get(username="kemnaker")
-    assert kemnaker.is_staff and not kemnaker.is_superuser
-    assert kemnaker.has_perm("villages.view_desmigratifvillage")
-    assert not kemnaker.has_perm("villages.change_desmigratifvillage")
-    assert not kemnaker.has_perm("migrants.view_migrantworker")  # the admin would show NIKs unmasked
+    for user in User.objects.filter(username__in=[spec.username for spec in data.DEMO_USERS]).exclude(pk=admin.pk):
+        assert not user.is_staff and not user.is_superuser, user.username
+        assert not user.groups.exists() and not user.get_all_permissions(), user.username
+    assert not Group.objects.filter(name__in=data.RETIRED_GROUPS).exists()
+
+
+def test_a_rerun_on_a_database_with_the_old_admin_groups_deletes_them():
+    # what load_demo made before the admin was for administrators only
+    User = get_user_model()
     cirebon = User.objects.get(username="cirebon")
-    assert cirebon.has_perm("migrants.add_migrantworker") and cirebon.has_perm("migrants.change_placement")
-    assert not cirebon.has_perm("migrants.delete_migrantworker")
-    assert not cirebon.has_perm("agencies.change_agency")
+    cirebon.is_staff = True
+    cirebon.save()
+    group = Group.objects.create(name=data.RETIRED_GROUPS[-1])
+    group.permissions.set(Permission.objects.filter(codename__in=["add_migrantworker", "change_placement"]))
+    cirebon.groups.add(group)
+    before = _counts()
+    result = demo_load()
+    assert result["already_loaded"] is True and result["users_created"] == 0
+    assert _counts() == before
+    cirebon = User.objects.get(username="cirebon")
+    assert not cirebon.is_staff and not cirebon.groups.exists() and not cirebon.has_perm("migrants.add_migrantworker")
+    assert not Group.objects.filter(name__in=data.RETIRED_GROUPS).exists()
 
 
 # --- reruns, determinism, the command ---------------------------------------------------------------

@@ -23,6 +23,9 @@ from .files import check, cirebon_villages, confirm, csv_bytes, new_nik, pmi_row
 
 pytestmark = pytest.mark.django_db
 
+# a NIK of another area: the portal's one answer, naming nothing of that record (migrants.nik)
+NIK_TAKEN_ELSEWHERE = ("This NIK is already registered in the portal, in a record you cannot open. If it is the same "
+                       "person, ask an administrator of the portal to check that record; it is not registered again.")
 DV_HEADER = ["Kode Desa", "Nama Desa", "Tahun Penetapan", "Nomor SK", "Tanggal SK", "Sumber Dana", "Status",
              "Label Desmigratif", "Label Desa Migran Emas", "Catatan"]
 FIG_HEADER = ["ID Koperasi", "Nomor Badan Hukum", "Nama Koperasi", "Tahun", "Jumlah Anggota", "Anggota Purna PMI",
@@ -132,7 +135,7 @@ def test_rows_outside_the_area_are_refused():
                                  pmi_row("32.09.99.2999")]))
     assert problems(job) == [
         (2, "Kode Desa", f"You may not enter or change data of village {indramayu}."),
-        (3, "NIK", "A PMI with this NIK is recorded in a village outside your area: you may not change it."),
+        (3, "NIK", NIK_TAKEN_ELSEWHERE),
         (4, "Kode Desa", "There is no village with the code 32.09.99.2999."),
     ]
 
@@ -197,8 +200,7 @@ def test_everything_or_nothing_when_the_data_changed_since_the_dry_run(settings)
                                  stage_changed_on=datetime.date(2024, 1, 1))
     job = confirm(job)
     assert job.status == JobStatus.INVALID
-    assert problems(job) == [(6, "NIK", "A PMI with this NIK is recorded in a village outside your area: you may "
-                                        "not change it.")]
+    assert problems(job) == [(6, "NIK", NIK_TAKEN_ELSEWHERE)]
     assert not MigrantWorker.objects.filter(nik__in=[r[0] for r in rows[:4]]).exists()
 
 
