@@ -53,14 +53,11 @@ class CooperativeYearlyFigureResource(Resource):
                 .select_related("cooperative__desmigratif_village").order_by("cooperative__name", "cooperative_id",
                                                                              "-year"))
 
-    def masked(self, obj, *, user) -> bool:
+    def export_values(self, obj, *, user) -> list:
+        values = super().export_values(obj, user=user)
         # the returned PMI among the members are a count of PMI: rounded for readers who do not serve the
         # area, as on the cooperative's page, in the API and on the dashboards (accounts.disclosure)
-        return hides_small_counts(user, obj.cooperative.desmigratif_village.village_id)
-
-    def export_values(self, obj, *, masked: bool) -> list:
-        values = super().export_values(obj, masked=masked)
-        if masked:
+        if hides_small_counts(user, obj.cooperative.desmigratif_village.village_id):
             index = [column.source for column in self.columns].index("members_returned_pmi")
             shown = count_shown(obj.members_returned_pmi, protect=True)
             values[index] = str(shown) if isinstance(shown, Small) else shown
