@@ -2,6 +2,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -144,7 +145,8 @@ def obtain(username: str = "kemnaker") -> dict:
 
 def with_key(key: str) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # messages read below in English
     return client
 
 

@@ -11,6 +11,7 @@ import re
 import openpyxl
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -276,8 +277,8 @@ def test_lookups_by_nik_are_limited_and_logged_for_masked_readers(client, person
     lookups = PersonalDataAccess.objects.filter(user=kemnaker, action=AccessAction.LOOKUP)
     assert lookups.count() == 3
     assert list(lookups.exclude(migrant_id=None).values_list("migrant_id", flat=True)) == [person.pk]
-    with translation.override("en"):
-        response = client.post(find, {"nik": person.nik}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(find, {"nik": person.nik}, follow=True)
     assert response.request["PATH_INFO"] == reverse("migrants:migrantworker_list")
     assert "at most 3 PMI by NIK in 24 hours" in response.content.decode()
     assert lookups.count() == 3  # the refused one found nothing and told nothing
