@@ -1,12 +1,12 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from desmigratif import limits
 from desmigratif.versioning import VersionedModel
 from villages.choices import Pillar
 
@@ -23,8 +23,8 @@ class Agency(VersionedModel):
     acronym = models.CharField(_("acronym"), max_length=30, unique=True)
     name = models.CharField(_("full name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices)
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True, validators=limits.VALID_FROM)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, validators=limits.VALID_UNTIL)
     successor = models.ForeignKey("self", models.SET_NULL, null=True, blank=True,
                                   related_name="predecessors", verbose_name=_("succeeded by"))
     source = models.CharField(_("source"), max_length=300, blank=True,
@@ -71,9 +71,9 @@ class Engagement(VersionedModel):
                                 related_name="+", verbose_name=_("village"))
     pillar = models.PositiveSmallIntegerField(_("pillar"), choices=Pillar.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=EngagementKind.choices)
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=limits.PROGRAM_YEAR)
     budget = models.DecimalField(_("budget (Rp)"), max_digits=16, decimal_places=0, default=Decimal(0),
-                                 validators=[MinValueValidator(0)])
+                                 validators=limits.RUPIAH)
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -131,7 +131,5 @@ class Engagement(VersionedModel):
                 errors["village"] = _("Choose the village of a village engagement.")
             if self.regency_id:
                 errors["regency"] = _("A village engagement has no separate regency.")
-        if self.year and not 2016 <= self.year <= 2100:
-            errors["year"] = _("The year must be 2016 or later.")
         if errors:
             raise ValidationError(errors)

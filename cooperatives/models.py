@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from desmigratif import limits
 from desmigratif.summaries import SummaryRow
 from desmigratif.versioning import VersionedModel
 
@@ -25,8 +26,8 @@ class Cooperative(VersionedModel):
                             default=CooperativeKind.COOPERATIVE)
     legal_entity_number = models.CharField(_("legal entity number"), max_length=100, blank=True,
                                            help_text=_("Nomor badan hukum, once the cooperative is registered."))
-    year_founded = models.PositiveSmallIntegerField(_("year founded"),
-                                                    validators=[MinValueValidator(1945), MaxValueValidator(2100)])
+    year_founded = models.PositiveSmallIntegerField(
+        _("year founded"), validators=[MinValueValidator(limits.EARLIEST_YEAR), MaxValueValidator(limits.LAST_YEAR)])
     business_type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -69,7 +70,7 @@ class CooperativeMember(VersionedModel):
     migrant = models.ForeignKey("migrants.MigrantWorker", models.SET_NULL, null=True, blank=True,
                                 related_name="cooperative_memberships", verbose_name=_("PMI record"))
     is_returned_pmi = models.BooleanField(_("returned PMI"), default=False)
-    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True, validators=limits.PAST)
 
     history = HistoricalRecords(excluded_fields=["version"])
 
@@ -92,17 +93,18 @@ class CooperativeMember(VersionedModel):
 
 
 class CooperativeYearlyFigure(VersionedModel):
-    """A cooperative's figures at the close of one book year."""
+    """A cooperative's figures at the close of one book year (the amounts' floor of 0 is clean()'s, with its
+    own message; their ceiling and the counts' are desmigratif.limits')."""
 
     cooperative = models.ForeignKey(Cooperative, models.CASCADE, related_name="yearly_figures",
                                     verbose_name=_("cooperative"))
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2016), MaxValueValidator(2100)])
-    members = models.PositiveIntegerField(_("members"))
-    members_returned_pmi = models.PositiveIntegerField(_("of whom returned PMI"), default=0)
-    capital = models.DecimalField(_("capital (Rp)"), default=Decimal(0), **MONEY)
-    assets = models.DecimalField(_("assets (Rp)"), default=Decimal(0), **MONEY)
-    revenue = models.DecimalField(_("revenue (Rp)"), default=Decimal(0), **MONEY)
-    shu = models.DecimalField(_("surplus (SHU, Rp)"), default=Decimal(0), **MONEY,
+    year = models.PositiveSmallIntegerField(_("year"), validators=limits.PROGRAM_YEAR)
+    members = models.PositiveIntegerField(_("members"), validators=limits.COUNT)
+    members_returned_pmi = models.PositiveIntegerField(_("of whom returned PMI"), default=0, validators=limits.COUNT)
+    capital = models.DecimalField(_("capital (Rp)"), default=Decimal(0), validators=[limits.MaxRupiah()], **MONEY)
+    assets = models.DecimalField(_("assets (Rp)"), default=Decimal(0), validators=[limits.MaxRupiah()], **MONEY)
+    revenue = models.DecimalField(_("revenue (Rp)"), default=Decimal(0), validators=[limits.MaxRupiah()], **MONEY)
+    shu = models.DecimalField(_("surplus (SHU, Rp)"), default=Decimal(0), validators=limits.RUPIAH_SIGNED, **MONEY,
                               help_text=_("Sisa hasil usaha; negative for a loss."))
 
     history = HistoricalRecords(excluded_fields=["version"])

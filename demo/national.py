@@ -106,6 +106,7 @@ REPEAT_SHARE = 0.08  # returnees who leave again
 MAX_PLACEMENTS = 3
 DEPARTURE_DELAY = (30, 270)  # days from registration to departure: training, papers
 FEMALE_SHARE_PROSPECTIVE = 0.65
+ADULT_DAYS = 18 * 365 + 5  # the days of 18 years with five leap days: a birth this long before is of an adult
 STALLED_STAGE_WEIGHTS = {Stage.REGISTERED: 40, Stage.VERIFIED: 30, Stage.IN_TRAINING: 18, Stage.READY: 12}
 STAGE_DELAY = {Stage.REGISTERED: (0, 0), Stage.VERIFIED: (3, 45), Stage.IN_TRAINING: (20, 120),
                Stage.READY: (45, 200)}
@@ -1238,7 +1239,8 @@ def _pmi_slice(number: int, as_csv: bool) -> _Slice:  # noqa: C901 - one loop, k
         # age at registration: triangular(18, 45, mode 25), inlined
         u = r()
         age = 18 + (27 * 7 * u) ** 0.5 if u < 7 / 27 else 45 - (27 * 20 * (1 - u)) ** 0.5
-        birth = registered - int(age * 365.25) - int(r() * 364)
+        # at least 18 full years (6,575 days hold 18 years with their leap days), as the rules want a PMI
+        birth = min(registered - int(age * 365.25) - int(r() * 364), registered - ADULT_DAYS)
         key = (district_numbers[village_index] * 65536 + birth - base) * 2 + female
         counter = serials[key]
         serials[key] = counter + 1

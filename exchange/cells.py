@@ -261,12 +261,24 @@ class Date(CellType):
 
 
 class Integer(CellType):
-    """A whole number; ``1.234`` and ``1,234`` (thousands grouped) are 1234."""
+    """A whole number; ``1.234`` and ``1,234`` (thousands grouped) are 1234.
+
+    Beyond the 64 bits a database integer holds a number is refused here: it may name a record (an ID,
+    a year a file is matched on), and the database would fail on it rather than find nothing. Counts
+    within it meet the plausible limits of their field (desmigratif.limits) with the field's message.
+    """
 
     number_format = "0"
     width = 12
+    largest = 2**63 - 1
 
     def parse(self, value) -> int:
+        number = self.whole(value)
+        if abs(number) > self.largest:
+            raise CellError(_("%(value)s is too large a number.") % {"value": display(value)})
+        return number
+
+    def whole(self, value) -> int:
         if isinstance(value, bool | datetime.date):
             raise CellError(_("%(value)s is not a whole number.") % {"value": display(value)})
         if isinstance(value, int):
@@ -301,7 +313,7 @@ class Money(Integer):
         if isinstance(value, str):
             value = re.sub(r"^(-?)\s*rp\.?\s*", r"\1", value.strip(), flags=re.IGNORECASE)
         try:
-            return Decimal(super().parse(value))
+            return Decimal(self.whole(value))  # any size: the amount's field says its limit
         except CellError:
             raise CellError(_("%(value)s is not an amount in whole rupiah, e.g. 1250000.")
                             % {"value": display(value)}) from None

@@ -114,17 +114,12 @@ class MigrantWorkerAdminForm(NikTakenFormMixin, forms.ModelForm):
         model = MigrantWorker
         fields = [*services.EDITABLE_FIELDS, "registered_on"]
 
-    def clean_registered_on(self):
-        registered_on = self.cleaned_data["registered_on"]
-        if registered_on and registered_on > timezone.localdate():
-            raise ValidationError(_("The registration date cannot be in the future."))
-        return registered_on
-
     def clean(self):
         cleaned_data = super().clean()
         if self.instance._state.adding and cleaned_data.get("registered_on"):
             # As migrant_register does: a new PMI starts 'registered' on the day of registration.
-            # Set before the model's validation, which checks the stage date against it.
+            # Set before the model's validation, which checks the stage date against it (and the
+            # registration date and the age at registration: desmigratif.limits).
             self.instance.stage = Stage.REGISTERED
             self.instance.stage_changed_on = cleaned_data["registered_on"]
         return cleaned_data

@@ -70,11 +70,14 @@ class MigrantWorkerForm(NikTakenFormMixin, VersionedFormMixin, PortalFormMixin, 
         else:
             self.fields["registered_on"].initial = timezone.localdate()
 
-    def clean_registered_on(self):
-        registered_on = self.cleaned_data["registered_on"]
-        if registered_on and registered_on > timezone.localdate():
-            raise ValidationError(_("The registration date cannot be in the future."))
-        return registered_on
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.instance.pk and cleaned_data.get("registered_on"):
+            # As migrant_register does, so that the model's rules (desmigratif.limits: the registration
+            # date, the age at registration) are errors on this form before the service is called.
+            self.instance.stage = Stage.REGISTERED
+            self.instance.registered_on = self.instance.stage_changed_on = cleaned_data["registered_on"]
+        return cleaned_data
 
 
 class StageActionMixin(PortalFormMixin):

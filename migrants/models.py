@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from desmigratif import limits
 from desmigratif.summaries import SummaryRow
 from desmigratif.versioning import VersionedModel
 
@@ -90,14 +91,52 @@ class MigrantWorker(VersionedModel):
 
     def clean(self) -> None:
         super().clean()
-        # The NIK rules live in one place (migrants.nik); the admin, forms, services, imports and
-        # the API all reach them through full_clean().
-        if not self.nik:
-            return  # the field's own "required" error says it
-        result = check_nik(self.nik, birth_date=self.birth_date, gender=self.gender)
-        self.nik = result.nik
-        self.nik_needs_verification = bool(result.flags)
-        self.nik_flags = ",".join(result.flags)
+        # The NIK rules live in one place (migrants.nik), the plausible dates here (desmigratif.limits); the
+        # admin, forms, services, imports and the API all reach them through full_clean().
+        errors = {name: [error] for name, error in self.date_errors().items()}
+        if self.nik:  # else the field's own "required" error says it
+            try:
+                result = check_nik(self.nik, birth_date=self.birth_date, gender=self.gender)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+            else:
+                self.nik = result.nik
+                self.nik_needs_verification = bool(result.flags)
+                self.nik_flags = ",".join(result.flags)
+        if errors:
+            raise ValidationError(errors)
+
+    def date_errors(self) -> dict[str, ValidationError]:
+        """The registration date when the PMI is registered (it never changes afterwards, and a record
+        stored before these limits stays editable), and the birth date against it."""
+        errors = {}
+        today = limits.today()
+        registered_on = self.registered_on
+        if self._state.adding and registered_on:
+            if registered_on > today:
+                errors["registered_on"] = ValidationError(_("The registration date cannot be in the future."),
+                                                          code="future")
+            elif registered_on < limits.PROGRAM_START:
+                errors["registered_on"] = ValidationError(
+                    _("The registration date cannot be before %(date)s: the program started in %(year)s."),
+                    code="before_program",
+                    params={"date": limits.PROGRAM_START.strftime("%d/%m/%Y"), "year": limits.PROGRAM_START_YEAR})
+        if self.birth_date:
+            if self.birth_date > today:
+                errors["birth_date"] = ValidationError(_("The birth date cannot be in the future."), code="future")
+            elif registered_on and "registered_on" not in errors:
+                # on a registration date in the future (a record stored before the limits), the age of today
+                age = limits.age_on(self.birth_date, min(registered_on, today))
+                if age < limits.MIN_AGE:
+                    errors["birth_date"] = ValidationError(
+                        _("A PMI is at least %(min)s years old at registration (UU 18/2017, article 5): this "
+                          "birth date makes them %(age)s."), code="too_young",
+                        params={"min": limits.MIN_AGE, "age": age})
+                elif age > limits.MAX_AGE:
+                    errors["birth_date"] = ValidationError(
+                        _("A PMI is at most %(max)s years old at registration: this birth date makes them "
+                          "%(age)s. Check the year."), code="too_old", params={"max": limits.MAX_AGE, "age": age})
+        return errors
 
     def clean_fields(self, exclude=None) -> None:
         # Normalise the NIK (spaces, dots, dashes) before the field checks see it.
@@ -193,6 +232,12 @@ class Placement(VersionedModel):
             errors["return_date"] = _("The return date cannot be before the departure date.")
         if self.contract_end_date and self.departure_date and self.contract_end_date <= self.departure_date:
             errors["contract_end_date"] = _("The contract must end after the departure date.")
+        elif self.contract_end_date and self.departure_date \
+                and self.contract_end_date > limits.contract_end_latest(self.departure_date):
+            errors["contract_end_date"] = ValidationError(
+                _("The contract cannot end more than %(years)s years after the departure (%(date)s at the latest)."),
+                code="too_long", params={"years": limits.CONTRACT_MAX_YEARS,
+                                         "date": limits.contract_end_latest(self.departure_date).strftime("%d/%m/%Y")})
         if self.return_date and not self.return_reason:
             errors["return_reason"] = _("Give the reason for the return.")
         if self.return_reason and not self.return_date:
@@ -211,7 +256,8 @@ class Reintegration(VersionedModel):
     training_received = models.CharField(_("training received"), max_length=200, blank=True)
     has_business = models.BooleanField(_("business started"), default=False)
     business_type = models.CharField(_("type of business"), max_length=100, blank=True)
-    business_started_on = models.DateField(_("business started on"), null=True, blank=True)
+    business_started_on = models.DateField(_("business started on"), null=True, blank=True,
+                                           validators=limits.PAST)
     is_cooperative_member = models.BooleanField(_("cooperative member"), default=False)
     has_kur_credit = models.BooleanField(_("bank / KUR credit"), default=False)
     credit_bank = models.CharField(_("bank"), max_length=100, blank=True)

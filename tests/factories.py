@@ -154,8 +154,9 @@ class PillarActivityFactory(DjangoModelFactory):
 # --- PMI --------------------------------------------------------------------------------------
 
 
-def _birth_date() -> datetime.date:
-    return fake.date_between(datetime.date(1975, 1, 1), datetime.date(2002, 12, 31))
+def _birth_date(registered_on: datetime.date) -> datetime.date:
+    """18 to 45 years old at registration, as the rules want a PMI (desmigratif.limits)."""
+    return registered_on - datetime.timedelta(days=fake.random_int(18 * 366, 45 * 365))
 
 
 class MigrantWorkerFactory(DjangoModelFactory):
@@ -194,7 +195,7 @@ class MigrantWorkerFactory(DjangoModelFactory):
 
     gender = factory.Iterator([Gender.FEMALE, Gender.FEMALE, Gender.MALE])
     name = factory.LazyAttribute(lambda o: person_name(o.gender))
-    birth_date = factory.LazyFunction(_birth_date)
+    birth_date = factory.LazyAttribute(lambda o: _birth_date(o.registered_on))
     village = factory.Iterator(_home_villages())
     nik = factory.LazyAttribute(lambda o: nik_for(district_code=o.village.district_id, birth_date=o.birth_date,
                                                   female=o.gender == Gender.FEMALE, serial=o.serial))

@@ -1,18 +1,17 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from desmigratif import limits
+from desmigratif.limits import PROGRAM_START_YEAR  # noqa: F401 - read from here by the dashboards and reports
 from desmigratif.summaries import SummaryRow
 from desmigratif.versioning import VersionedModel
 
 from .choices import ActivityKind, DesmigratifStatus, FundingSource, OfficerRole, Pillar
-
-PROGRAM_START_YEAR = 2016
 
 
 class DesmigratifVillage(VersionedModel):
@@ -20,11 +19,9 @@ class DesmigratifVillage(VersionedModel):
 
     village = models.OneToOneField("regions.Village", models.PROTECT, related_name="desmigratif",
                                    verbose_name=_("village"))
-    year_designated = models.PositiveSmallIntegerField(
-        _("year designated"),
-        validators=[MinValueValidator(PROGRAM_START_YEAR), MaxValueValidator(2100)])
+    year_designated = models.PositiveSmallIntegerField(_("year designated"), validators=limits.PROGRAM_YEAR)
     decree_number = models.CharField(_("decree (SK) number"), max_length=100, blank=True)
-    decree_date = models.DateField(_("decree (SK) date"), null=True, blank=True)
+    decree_date = models.DateField(_("decree (SK) date"), null=True, blank=True, validators=limits.PROGRAM_PAST)
     funding_source = models.CharField(_("funding source"), max_length=12, choices=FundingSource.choices)
     status = models.CharField(_("status"), max_length=10, choices=DesmigratifStatus.choices,
                               default=DesmigratifStatus.ACTIVE)
@@ -65,8 +62,6 @@ class DesmigratifVillage(VersionedModel):
         super().clean()
         if self.decree_date and self.year_designated and self.decree_date.year > self.year_designated + 1:
             raise ValidationError({"decree_date": _("The decree date is long after the year of designation.")})
-        if self.decree_date and self.decree_date.year < PROGRAM_START_YEAR:
-            raise ValidationError({"decree_date": _("The program started in 2016.")})
         if not (self.is_desmigratif or self.is_desa_migran_emas):
             raise ValidationError(_("A program village carries at least one label."))
 
@@ -80,8 +75,8 @@ class FieldOfficer(VersionedModel):
     role = models.CharField(_("role"), max_length=20, choices=OfficerRole.choices,
                             default=OfficerRole.FIELD_OFFICER)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    active_since = models.DateField(_("active since"), null=True, blank=True)
-    active_until = models.DateField(_("active until"), null=True, blank=True)
+    active_since = models.DateField(_("active since"), null=True, blank=True, validators=limits.PROGRAM_PLANNED)
+    active_until = models.DateField(_("active until"), null=True, blank=True, validators=limits.PROGRAM_TERM_END)
 
     history = HistoricalRecords(excluded_fields=["version"])
 
@@ -125,20 +120,21 @@ class PillarActivity(VersionedModel):
                                             verbose_name=_("Desmigratif village"))
     pillar = models.PositiveSmallIntegerField(_("pillar"), choices=Pillar.choices)
     kind = models.CharField(_("kind of activity"), max_length=20, choices=ActivityKind.choices)
-    date = models.DateField(_("date"))
+    # a planned activity may be entered up to a year ahead (desmigratif.limits)
+    date = models.DateField(_("date"), validators=limits.PROGRAM_PLANNED)
     title = models.CharField(_("title"), max_length=200)
-    participants_women = models.PositiveIntegerField(_("participants (women)"), default=0)
-    participants_men = models.PositiveIntegerField(_("participants (men)"), default=0)
-    services_given = models.PositiveIntegerField(_("services given"), default=0,
+    participants_women = models.PositiveIntegerField(_("participants (women)"), default=0, validators=limits.COUNT)
+    participants_men = models.PositiveIntegerField(_("participants (men)"), default=0, validators=limits.COUNT)
+    services_given = models.PositiveIntegerField(_("services given"), default=0, validators=limits.COUNT,
                                                  help_text=_("Pillar 1: number of services given."))
-    businesses_started = models.PositiveIntegerField(_("businesses started"), default=0,
+    businesses_started = models.PositiveIntegerField(_("businesses started"), default=0, validators=limits.COUNT,
                                                      help_text=_("Pillar 2: businesses started."))
-    children_reached = models.PositiveIntegerField(_("children reached"), default=0,
+    children_reached = models.PositiveIntegerField(_("children reached"), default=0, validators=limits.COUNT,
                                                    help_text=_("Pillar 3: a count, never names."))
     partner_agency = models.ForeignKey("agencies.Agency", models.PROTECT, null=True, blank=True,
                                        related_name="activities", verbose_name=_("partner agency"))
     budget = models.DecimalField(_("budget (Rp)"), max_digits=16, decimal_places=0, default=Decimal(0),
-                                 validators=[MinValueValidator(0)])
+                                 validators=limits.RUPIAH)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -187,8 +183,6 @@ class PillarActivity(VersionedModel):
             errors["children_reached"] = _("Children reached are counted only in community parenting.")
         if self.businesses_started and self.pillar != Pillar.PRODUCTIVE_BUSINESS:
             errors["businesses_started"] = _("Businesses started are counted only under productive business.")
-        if self.date and self.date.year < PROGRAM_START_YEAR:
-            errors["date"] = _("The program started in 2016.")
         if errors:
             raise ValidationError(errors)
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from desmigratif.api.fields import FIELD_MAPPING
+from desmigratif.api.fields import FIELD_MAPPING, LimitMessagesMixin
 from desmigratif.api.versioning import version_field
 from regions.models import Regency, Village
 
@@ -20,7 +20,7 @@ class AgencySerializer(serializers.ModelSerializer):
                   "source", "version"]
 
 
-class EngagementSerializer(serializers.ModelSerializer):
+class EngagementSerializer(LimitMessagesMixin, serializers.ModelSerializer):
     """An agency's contribution to a pillar in a year: national (no area), in a regency, or in a village.
     The agency is given by its acronym, the regency and village by their codes."""
     serializer_field_mapping = FIELD_MAPPING  # money as whole rupiah (integers)

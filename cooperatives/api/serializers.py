@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.disclosure import Small, count_shown, hides_small_counts
-from desmigratif.api.fields import FIELD_MAPPING
+from desmigratif.api.fields import FIELD_MAPPING, LimitMessagesMixin
 from desmigratif.api.versioning import version_field
 from villages.models import DesmigratifVillage
 
@@ -36,7 +36,7 @@ def _returned_pmi_shown(figure: dict, *, user, village_code: str) -> dict:
     return figure
 
 
-class CooperativeYearlyFigureSerializer(ReturnedPmiMixin, serializers.ModelSerializer):
+class CooperativeYearlyFigureSerializer(ReturnedPmiMixin, LimitMessagesMixin, serializers.ModelSerializer):
     """One book year's figures of a cooperative (amounts in rupiah, whole numbers)."""
     serializer_field_mapping = FIELD_MAPPING  # money as whole rupiah (integers)
 

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from rest_framework import serializers
+
+from desmigratif import limits
 
 
 class RupiahField(serializers.DecimalField):
@@ -31,6 +34,26 @@ class RupiahField(serializers.DecimalField):
 
 # ``serializer_field_mapping`` of a ModelSerializer whose model has money fields
 FIELD_MAPPING = {**serializers.ModelSerializer.serializer_field_mapping, models.DecimalField: RupiahField}
+
+
+class LimitMessagesMixin:
+    """A ModelSerializer's numbers refused with the portal's message for a plausibility limit
+    (desmigratif.limits), as the pages and imports refuse them.
+
+    DRF turns a model field's MaxValueValidator / MinValueValidator into the serializer field's
+    ``max_value`` / ``min_value`` (the schema shows them) with its own message, which names the number
+    but not the reason ("Ensure this value is less than or equal to 100000.").
+    """
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        for validator in model_field.validators:
+            if not isinstance(validator, limits.Limit):
+                continue
+            key = "max_value" if isinstance(validator, MaxValueValidator) else "min_value"
+            if kwargs.get(key) == validator.limit_value:
+                kwargs["error_messages"] = {**kwargs.get("error_messages", {}), key: validator.rendered_message()}
+        return field_class, kwargs
 
 
 class PersonalDataMixin:

@@ -90,8 +90,7 @@ class MigrantWorkerResource(Resource):
             if given and given != obj.registered_on:
                 row.error(registered, _("The registration date of a recorded PMI is not changed by a file "
                                         "(recorded: %(date)s).") % {"date": obj.registered_on.strftime("%d/%m/%Y")})
-        elif row.values.get("registered_on") and row.values["registered_on"] > state.today:
-            row.error(registered, _("The registration date cannot be in the future."))
+        # a new PMI's registration date and age: the model's rules (MigrantWorker.clean, desmigratif.limits)
         code = row.values.get("village")
         if code and "village" not in row.failed:
             self.check_village(row, village, code, state)

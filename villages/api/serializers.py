@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agencies.models import Agency
-from desmigratif.api.fields import FIELD_MAPPING
+from desmigratif.api.fields import FIELD_MAPPING, LimitMessagesMixin
 from desmigratif.api.versioning import version_field
 from regions.models import VILLAGE_CODE_RE, Village
 
@@ -77,7 +77,7 @@ class DesmigratifVillageCodeField(serializers.RelatedField):
         return instance.village_id
 
 
-class PillarActivitySerializer(serializers.ModelSerializer):
+class PillarActivitySerializer(LimitMessagesMixin, serializers.ModelSerializer):
     """An activity under one of the four pillars; its Desmigratif village is given by the village's code."""
     serializer_field_mapping = FIELD_MAPPING  # money as whole rupiah (integers)
 
