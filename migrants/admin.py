@@ -150,10 +150,12 @@ class ReintegrationInline(ProgramInline, admin.StackedInline):
               "is_cooperative_member", ("has_kur_credit", "credit_bank"), "has_bpjs_ketenagakerjaan", "notes"]
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and obj is not None and obj.stage == Stage.RETURNED
+        return (super().has_add_permission(request, obj) and obj is not None
+                and services.migrant_may_have_reintegration(obj))
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or obj.stage == Stage.RETURNED)
+        return super().has_change_permission(request, obj) and (
+            obj is None or services.migrant_may_have_reintegration(obj))
 
 
 @admin.register(MigrantWorker)
@@ -376,8 +378,8 @@ class ReintegrationAdminForm(forms.ModelForm):
 
     def clean_migrant(self):
         migrant = self.cleaned_data["migrant"]
-        if migrant and migrant.stage != Stage.RETURNED:
-            raise ValidationError(_("Reintegration is recorded for returned PMI only."))
+        if migrant:
+            services.migrant_check_reintegration(migrant=migrant)
         return migrant
 
 
@@ -411,7 +413,8 @@ class ReintegrationAdmin(PersonalDataAdminMixin, ProgramAdmin):
 
     def has_change_permission(self, request, obj=None):
         # Once the PMI has left the 'returned' stage (registered again), the record is history.
-        return super().has_change_permission(request, obj) and (obj is None or obj.migrant.stage == Stage.RETURNED)
+        return super().has_change_permission(request, obj) and (
+            obj is None or services.migrant_may_have_reintegration(obj.migrant))
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

@@ -85,6 +85,23 @@ def migrant_check_stage_change(*, migrant: MigrantWorker, to_stage: str, on: dat
         raise ValidationError({"date": _("The date cannot be in the future.")})
 
 
+def migrant_may_have_reintegration(migrant: MigrantWorker) -> bool:
+    """Whether what ``migrant`` did since coming home may be recorded or changed: returned PMI only.
+
+    A reintegration belongs to the stay at home that follows a return; once the PMI is registered
+    again for a new departure, the record is history. Pages, API, admin and import all ask here
+    (directly, or through ``migrant_check_reintegration`` and ``reintegration_record``).
+    """
+    return migrant.stage == Stage.RETURNED
+
+
+def migrant_check_reintegration(*, migrant: MigrantWorker) -> None:
+    """Raise ValidationError unless ``migrant`` may have their reintegration recorded (see above)."""
+    if not migrant_may_have_reintegration(migrant):
+        raise ValidationError(_("Reintegration is recorded for returned PMI only: this PMI is at the stage "
+                                "“%(stage)s”.") % {"stage": Stage(migrant.stage).label}, code="not_returned")
+
+
 @transaction.atomic
 def migrant_register(*, user=None, registered_on: datetime.date | None = None, **fields: Any) -> MigrantWorker:
     """Record a prospective PMI (stage 'registered'), checking the NIK rules."""
@@ -197,8 +214,7 @@ def reintegration_record(*, migrant: MigrantWorker, user=None, expected_version:
     none yet (desmigratif.versioning); refused (StaleRecordError) when someone recorded it since.
     """
     _ensure_area(user, migrant.village_id)
-    if migrant.stage != Stage.RETURNED:
-        raise ValidationError(_("Reintegration is recorded for returned PMI only."))
+    migrant_check_reintegration(migrant=migrant)
     reintegration = Reintegration.objects.filter(migrant=migrant).first()
     if reintegration is None:
         if expected_version:  # it was there when the user opened it: deleted since

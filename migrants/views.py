@@ -130,7 +130,9 @@ class MigrantWorkerDetailView(ScopedDetailView):
             "reintegration": reintegration,
             "stage_actions": stage_actions_for(migrant, user),
             "can_change": can_write_in(user, migrant.village_id),
-            "can_record_reintegration": migrant.stage == Stage.RETURNED and can_write_in(user, migrant.village_id),
+            "reintegration_open": services.migrant_may_have_reintegration(migrant),
+            "can_record_reintegration": services.migrant_may_have_reintegration(migrant)
+                                        and can_write_in(user, migrant.village_id),
             "sees_personal": sees_unmasked(user, migrant),
             "history_url": history_url("migrants.migrantworker", migrant.pk),
         })
@@ -306,12 +308,14 @@ class ReintegrationEditView(MigrantActionView):
     success_message = gettext_lazy("The reintegration of %(object)s was saved.")
 
     def refusal(self) -> list[str]:
-        if self.object.stage != Stage.RETURNED:
-            return [_("Reintegration is recorded for returned PMI only.")]
+        try:
+            services.migrant_check_reintegration(migrant=self.object)
+        except ValidationError as error:
+            return error.messages
         return []
 
     def get_context_data(self, **kwargs):
-        if self.object.stage == Stage.RETURNED:
+        if services.migrant_may_have_reintegration(self.object):
             note_shown(self.request, self.object)  # the form holds the notes in full
         return super().get_context_data(**kwargs)
 

@@ -8,12 +8,13 @@ imports back as it is: only a row that records or changes something needs the PM
 """
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import code_in_area
-from migrants.choices import Stage
 from migrants.models import MigrantWorker, Reintegration
+from migrants.services import migrant_check_reintegration
 
 from ..cells import Boolean, Date, Nik, Text
 from ..choices import ImportKind
@@ -103,9 +104,11 @@ class ReintegrationResource(Resource):
             row.error(self.column("name"), _("The PMI with this NIK is called “%(name)s”: check the NIK or the "
                                              "name.") % {"name": migrant.name})
         unchanged = row.snapshot is not None and all(getattr(obj, n) == v for n, v in row.snapshot.items())
-        if migrant.stage != Stage.RETURNED and not unchanged:
-            row.error(nik_column, _("Reintegration is recorded for returned PMI only: this PMI is at the stage "
-                                    "“%(stage)s”.") % {"stage": Stage(migrant.stage).label})
+        if not unchanged:
+            try:
+                migrant_check_reintegration(migrant=migrant)
+            except ValidationError as error:
+                row.error(nik_column, error.messages[0])
 
     def reference_sheet(self, *, user):
         return None  # no codes to pick: the PMI are named by NIK
