@@ -77,18 +77,10 @@ def placement_admin_create(*, user, migrant: MigrantWorker, departure_date: date
     return services.migrant_depart(migrant=migrant, departure_date=departure_date, user=user, **fields)
 
 
-def placement_admin_update(*, user, instance: Placement, return_date: datetime.date | None = None,
-                           return_reason: str = "", **fields) -> Placement:
+def placement_admin_update(*, user, instance: Placement, **fields) -> Placement:
     """A correction of the employment details, and the return when the form gives an open placement its
-    return date; the return (``migrant_return``) closes the placement as stored, so it comes last."""
-    placement = instance
-    edits = {name: value for name, value in fields.items() if name in services.PLACEMENT_EDITABLE_FIELDS}
-    if edits:
-        placement = services.placement_update(placement=instance, user=user, **edits)
-    if instance.return_date is None and return_date is not None:
-        placement = services.migrant_return(migrant=instance.migrant, user=user, return_date=return_date,
-                                            return_reason=return_reason)
-    return placement
+    return date (``placement_correct``: both or neither)."""
+    return services.placement_correct(placement=instance, user=user, **fields)
 
 
 def reintegration_admin_create(*, user, migrant: MigrantWorker, **fields) -> Reintegration:

@@ -245,6 +245,31 @@ def placement_update(*, placement: Placement, user=None, expected_version: int |
 
 
 @transaction.atomic
+def placement_correct(*, placement: Placement, user=None, return_date: datetime.date | None = None,
+                      return_reason: str = "", **fields: Any) -> Placement:
+    """A placement corrected as one form gives it: its employment details and, when an open placement
+    gets its return date, the PMI's return — both written, or neither.
+
+    The details go through ``placement_update``, the return through ``migrant_return`` (which closes the
+    placement as stored, so it comes last). A return already recorded is not changed here.
+    """
+    if return_date is not None and placement.return_date is not None and return_date != placement.return_date:
+        raise ValidationError({"return_date": _("The return is recorded already (%(date)s): it is not changed "
+                                                "here.") % {"date": placement.return_date.strftime("%d/%m/%Y")}})
+    edits = {name: value for name, value in fields.items() if name in PLACEMENT_EDITABLE_FIELDS}
+    unknown = set(fields) - set(edits)
+    if unknown:
+        raise ValidationError(_("These fields cannot be edited here: %(fields)s")
+                              % {"fields": ", ".join(sorted(unknown))})
+    if edits:
+        placement = placement_update(placement=placement, user=user, **edits)
+    if placement.return_date is None and return_date is not None:
+        placement = migrant_return(migrant=placement.migrant, user=user, return_date=return_date,
+                                   return_reason=return_reason)
+    return placement
+
+
+@transaction.atomic
 def migrant_delete(*, user=None, instance: MigrantWorker) -> None:
     """Remove a PMI with their placements and reintegration; cooperative memberships keep the member's name.
 
