@@ -11,6 +11,9 @@ import logging
 import re
 import traceback
 import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,6 +25,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from accounts.permissions import can_read_person_records
 
 from .choices import JobStatus
 from .conf import limit
@@ -103,6 +108,67 @@ def import_job_start(*, job: ImportJob) -> ImportJob:
         transaction.on_commit(lambda: _enqueue("check", job_pk))
         return job
     return import_job_check(job=job)
+
+
+# --- export --------------------------------------------------------------------------------------------
+
+
+class ExportRefused(Exception):
+    """An export that cannot be made as asked; the message says why, for the person who asked."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ExportCaller:
+    """What the list filtersets read of a request (``request.user``), for callers without one."""
+
+    user: Any
+
+
+@dataclass(frozen=True)
+class Export:
+    """The rows of an export, as the user may see them, ready for a writer (exchange.writers)."""
+
+    resource: Any
+    count: int
+    rows: Iterator[list]
+
+
+def export_prepare(*, user, kind: str, filters: Mapping[str, Any] | None = None) -> Export:
+    """The records of ``kind`` the user may read, filtered as the list page filters them, as export rows.
+
+    ``filters``: the list page's query (a QueryDict), or a mapping with a list for each filter that
+    takes several values (``{"stage": ["abroad"]}``).
+
+    Refused (PermissionDenied) for person records to a role that reads none; refused (ExportRefused)
+    for filters that are not valid and for more rows than an import takes. Handing the rows out logs,
+    per person, that the user received their personal data unmasked (``Resource.exported``).
+    """
+    resource = RESOURCES[kind]
+    if resource.person_records and not can_read_person_records(user):
+        raise PermissionDenied(_("Your role does not give access to these records."))
+    queryset = resource.export_queryset(user=user)
+    filterset_class = resource.filterset_class()
+    if filterset_class is not None:
+        filterset = filterset_class(filters or {}, queryset=queryset, request=ExportCaller(user))
+        if not filterset.is_valid():
+            fields = filterset.form.fields
+            errors = [f"{fields[name].label}: {' '.join(messages)}" if name in fields else " ".join(messages)
+                      for name, messages in filterset.form.errors.items()]
+            raise ExportRefused(_("The filters are not valid: %(errors)s") % {"errors": "; ".join(errors)})
+        queryset = filterset.qs
+    count = queryset.count()
+    if count > limit("MAX_ROWS"):
+        raise ExportRefused(_("The list has %(count)s records; an export holds at most %(max)s, as an import "
+                              "does. Narrow the filters (e.g. a regency or a year).")
+                            % {"count": f"{count:,}".replace(",", "."),
+                               "max": f"{limit('MAX_ROWS'):,}".replace(",", ".")})
+    resource.exported(user=user, queryset=queryset)
+    rows = (resource.export_values(obj, user=user) for obj in queryset.iterator(chunk_size=2000))
+    return Export(resource=resource, count=count, rows=rows)
 
 
 # --- the two steps -------------------------------------------------------------------------------------

@@ -22,11 +22,10 @@ from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.detail import SingleObjectMixin
 
 from accounts.mixins import ScopedMixin, WriterRequiredMixin
-from accounts.permissions import can_read_person_records, can_write
+from accounts.permissions import can_write
 
 from . import selectors, services
 from .cells import neutralise
-from .conf import limit
 from .forms import ImportUploadForm
 from .resources import RESOURCES, importable_for
 from .writers import XLSX_CONTENT_TYPE, export_csv, export_xlsx, template_workbook
@@ -176,37 +175,21 @@ class ExportView(LoginRequiredMixin, View):
     kind = ""
 
     def get(self, request, *args, **kwargs):
-        resource = RESOURCES[self.kind]
-        user = request.user
-        if resource.person_records and not can_read_person_records(user):
-            raise PermissionDenied(_("Your role does not give access to these records."))
         export_format = request.GET.get("format", "xlsx")
         if export_format not in ("xlsx", "csv"):
             return self.refuse(_("Choose the format xlsx or csv."))
-        queryset = resource.export_queryset(user=user)
-        filterset_class = resource.filterset_class()
-        if filterset_class is not None:
-            filterset = filterset_class(request.GET, queryset=queryset, request=request)
-            if not filterset.is_valid():
-                errors = [f"{filterset.form.fields[name].label}: {' '.join(msgs)}" if name in filterset.form.fields
-                          else " ".join(msgs) for name, msgs in filterset.form.errors.items()]
-                return self.refuse(_("The filters are not valid: %(errors)s") % {"errors": "; ".join(errors)})
-            queryset = filterset.qs
-        count = queryset.count()
-        if count > limit("MAX_ROWS"):
-            return self.refuse(_("The list has %(count)s records; an export holds at most %(max)s, as an import "
-                                 "does. Narrow the filters (e.g. a regency or a year).")
-                               % {"count": f"{count:,}".replace(",", "."),
-                                  "max": f"{limit('MAX_ROWS'):,}".replace(",", ".")})
-        resource.exported(user=user, queryset=queryset)
-        rows = (resource.export_values(obj, user=user) for obj in queryset.iterator(chunk_size=2000))
+        try:
+            export = services.export_prepare(user=request.user, kind=self.kind, filters=request.GET)
+        except services.ExportRefused as refused:
+            return self.refuse(refused.message)
         stamp = timezone.localdate().strftime("%Y-%m-%d")
         if export_format == "csv":
-            response = StreamingHttpResponse(export_csv(resource, rows), content_type="text/csv; charset=utf-8")
+            response = StreamingHttpResponse(export_csv(export.resource, export.rows),
+                                             content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{_file_name(self.kind, stamp, "csv")}"'
             return response
-        return FileResponse(export_xlsx(resource, rows), as_attachment=True, content_type=XLSX_CONTENT_TYPE,
-                            filename=_file_name(self.kind, stamp, "xlsx"))
+        return FileResponse(export_xlsx(export.resource, export.rows), as_attachment=True,
+                            content_type=XLSX_CONTENT_TYPE, filename=_file_name(self.kind, stamp, "xlsx"))
 
     def refuse(self, message: str):
         # back to the list the export was asked from (its filters kept), when the browser says which it was
