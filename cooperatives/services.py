@@ -94,6 +94,22 @@ def cooperative_member_remove(*, user, instance: CooperativeMember) -> None:
     instance.delete()
 
 
+@transaction.atomic
+def cooperative_members_forget_person(*, user, migrant: MigrantWorker) -> int:
+    """A PMI erased from the portal (privacy.services.person_erase): each of their memberships stays a
+    member without a name and without the link, written with its next version, so that an edit form
+    opened before the erasure is refused (StaleRecordError) instead of writing the name back. The
+    cooperatives' figures of members are recounted. Returns the number of memberships."""
+    members = list(CooperativeMember.objects.select_related("cooperative__desmigratif_village")
+                   .filter(migrant=migrant))
+    for member in members:
+        ensure_can_write_in(user, _village_code(member.cooperative))
+        versioned_save(member, {"name": _("(erased)"), "migrant": None})
+    if members:
+        cooperative_summaries_refresh(villages=sorted({_village_code(member.cooperative) for member in members}))
+    return len(members)
+
+
 # --- Yearly figures ---------------------------------------------------------------------------
 
 def _check_book_year(year: int | None) -> None:

@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from accounts.choices import Role
 from accounts.permissions import UNMASKED_ROLES, role_of, sees_personal_data
 from cooperatives.models import CooperativeMember
+from cooperatives.services import cooperative_members_forget_person
 from exchange.services import import_jobs_forget_person
 from migrants.models import MigrantWorker, Placement, Reintegration
 from migrants.nik import nik_compact
 from migrants.selectors import migrant_list
-from migrants.summaries import migrant_summaries_refresh
+from migrants.services import migrant_delete
 
 from .choices import AccessAction, AccessDoor
 from .models import PersonalDataAccess
@@ -137,10 +138,10 @@ def person_erase(*, user, migrant: MigrantWorker, reason: str) -> None:
     if not reason.strip():
         raise PermissionDenied(_("Give the reason for the erasure (e.g. the person's request and its date)."))
     pk, village = migrant.pk, migrant.village_id
-    CooperativeMember.objects.filter(migrant=migrant).update(name=_("(erased)"), migrant=None)
+    # through the owning apps' services: versions move on, summaries are recounted
+    cooperative_members_forget_person(user=user, migrant=migrant)
     import_jobs_forget_person(nik=migrant.nik, name=migrant.name)  # uploaded files, cells quoted in problems
-    migrant.delete()  # placements and reintegration go with it (CASCADE)
-    migrant_summaries_refresh(villages=[village])
+    migrant_delete(user=user, instance=migrant)  # placements and reintegration go with it (CASCADE)
     # the history rows hold the same personal data, including the ones the deletion just wrote
     for model in (MigrantWorker, Placement, Reintegration):
         model.history.filter(**({"id": pk} if model is MigrantWorker else {"migrant_id": pk})).delete()

@@ -19,7 +19,7 @@ from migrants.services import (
 )
 from privacy.choices import AccessAction
 from privacy.models import PersonalDataAccess
-from privacy.services import personal_data_viewed
+from privacy.services import person_erase, personal_data_viewed
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -97,3 +97,28 @@ def test_opening_the_page_logs_unmasked_views_only(client, person):
     assert client.get(person.get_absolute_url()).status_code == 200
     log = PersonalDataAccess.objects.filter(migrant_id=person.pk, action=AccessAction.VIEW)
     assert [entry.user.username for entry in log] == ["cirebon"]
+
+
+def test_an_erasure_goes_through_the_services_so_a_form_opened_before_cannot_write_the_name_back(person):
+    """person_erase unlinks the memberships with cooperatives.services (their version moves on) and
+    deletes the PMI with migrants.services: an edit form of the membership opened before the erasure,
+    sent afterwards with the person's name, is refused as stale and writes nothing."""
+    from tests.faults.test_concurrent_edits import browser, read_form
+
+    member = CooperativeMember.objects.get(migrant=person)
+    cirebon = browser(User.objects.get(username="cirebon"))
+    url = reverse("cooperatives:cooperativemember_edit", args=[member.pk])
+    form = read_form(cirebon.get(url))
+    person_erase(user=User.objects.get(username="admin"), migrant=person, reason="Request of 01/12/2026")
+    member.refresh_from_db()
+    assert (member.name, member.migrant_id, member.version) == ("(erased)", None, form_version(form) + 1)
+    response = cirebon.post(url, {**form.fields, "name": "Hapus Contoh"})
+    assert response.status_code == 200  # the form again, saying someone changed the record meanwhile
+    member.refresh_from_db()
+    assert member.name == "(erased)"
+    assert not CooperativeMember.objects.filter(name="Hapus Contoh").exists()
+    assert not CooperativeMember.history.filter(name="Hapus Contoh").exists()
+
+
+def form_version(form) -> int:
+    return int(form.hidden["version"])
