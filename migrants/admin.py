@@ -68,19 +68,9 @@ class PersonalDataAdminMixin:
 # --- the services in the admin's shape (AdminServices) ----------------------------------------
 
 
-def migrant_admin_update(*, user, instance: MigrantWorker, **fields) -> MigrantWorker:
-    return services.migrant_update(migrant=instance, user=user, **fields)
-
-
 def placement_admin_create(*, user, migrant: MigrantWorker, departure_date: datetime.date, **fields) -> Placement:
     """Adding a placement is the PMI's departure."""
     return services.migrant_depart(migrant=migrant, departure_date=departure_date, user=user, **fields)
-
-
-def placement_admin_update(*, user, instance: Placement, **fields) -> Placement:
-    """A correction of the employment details, and the return when the form gives an open placement its
-    return date (``placement_correct``: both or neither)."""
-    return services.placement_correct(placement=instance, user=user, **fields)
 
 
 def reintegration_admin_create(*, user, migrant: MigrantWorker, **fields) -> Reintegration:
@@ -154,7 +144,7 @@ class ReintegrationInline(ProgramInline, admin.StackedInline):
 class MigrantWorkerAdmin(PersonalDataAdminMixin, ProgramAdmin):
     form = MigrantWorkerAdminForm
     selector = staticmethod(migrant_list)
-    services = AdminServices(create=services.migrant_register, update=migrant_admin_update,
+    services = AdminServices(create=services.migrant_register, update=services.migrant_update,
                              delete=services.migrant_delete)
     list_display = ["name", "nik", "gender", "village", "stage", "stage_changed_on", "nik_needs_verification",
                     "registered_on"]
@@ -304,7 +294,7 @@ class PlacementAdminForm(forms.ModelForm):
 class PlacementAdmin(PersonalDataAdminMixin, ProgramAdmin):
     form = PlacementAdminForm
     selector = staticmethod(placement_list)
-    services = AdminServices(create=placement_admin_create, update=placement_admin_update)
+    services = AdminServices(create=placement_admin_create, update=services.placement_correct)
     list_display = ["migrant", "destination_country", "sector", "job", "scheme", "p3mi_name", "departure_date",
                     "contract_end_date", "return_date", "return_reason"]
     list_select_related = ["migrant"]

@@ -120,7 +120,7 @@ def migrant_register(*, user=None, registered_on: datetime.date | None = None, *
 
 
 @transaction.atomic
-def migrant_update(*, migrant: MigrantWorker, user=None, expected_version: int | None = None,
+def migrant_update(*, instance: MigrantWorker, user=None, expected_version: int | None = None,
                    **fields: Any) -> MigrantWorker:
     """Edit the person's data; the stage changes only through the stage services.
 
@@ -128,8 +128,8 @@ def migrant_update(*, migrant: MigrantWorker, user=None, expected_version: int |
     stage action by someone else since then refuses the edit (StaleRecordError).
     """
     # the stored village, not the instance's: a form may already have put the new one on it
-    stored = MigrantWorker.objects.filter(pk=migrant.pk).values_list("village_id", flat=True).first()
-    _ensure_area(user, stored or migrant.village_id)
+    stored = MigrantWorker.objects.filter(pk=instance.pk).values_list("village_id", flat=True).first()
+    _ensure_area(user, stored or instance.village_id)
     if _village_code(fields):  # moving the person to another village: that one must be the user's too
         _ensure_area(user, _village_code(fields))
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -137,12 +137,12 @@ def migrant_update(*, migrant: MigrantWorker, user=None, expected_version: int |
         raise ValidationError(_("These fields cannot be edited here: %(fields)s")
                               % {"fields": ", ".join(sorted(unknown))})
     try:
-        written = versioned_write(migrant, fields, expected_version=expected_version)
+        written = versioned_write(instance, fields, expected_version=expected_version)
     except ValidationError as error:
-        raise migrant_nik_taken_said(error, user=user, migrant=migrant) from None
+        raise migrant_nik_taken_said(error, user=user, migrant=instance) from None
     if written:  # a move to another village takes the placements and reintegration along
-        _refresh(SUMMARIES if stored != migrant.village_id else [STAGES], stored, migrant.village_id)
-    return migrant
+        _refresh(SUMMARIES if stored != instance.village_id else [STAGES], stored, instance.village_id)
+    return instance
 
 
 def _save_stage(migrant: MigrantWorker) -> None:
@@ -228,24 +228,24 @@ def reintegration_record(*, migrant: MigrantWorker, user=None, expected_version:
 
 
 @transaction.atomic
-def placement_update(*, placement: Placement, user=None, expected_version: int | None = None,
+def placement_update(*, instance: Placement, user=None, expected_version: int | None = None,
                      **fields: Any) -> Placement:
     """Correct the employment details of a placement; departure and return have their own services.
 
     ``expected_version``: as for ``migrant_update``.
     """
-    _ensure_area(user, placement.migrant.village_id)
+    _ensure_area(user, instance.migrant.village_id)
     unknown = set(fields) - set(PLACEMENT_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be edited here: %(fields)s")
                               % {"fields": ", ".join(sorted(unknown))})
-    if versioned_write(placement, fields, expected_version=expected_version):
-        _refresh([PLACEMENTS], placement.migrant.village_id)
-    return placement
+    if versioned_write(instance, fields, expected_version=expected_version):
+        _refresh([PLACEMENTS], instance.migrant.village_id)
+    return instance
 
 
 @transaction.atomic
-def placement_correct(*, placement: Placement, user=None, return_date: datetime.date | None = None,
+def placement_correct(*, instance: Placement, user=None, return_date: datetime.date | None = None,
                       return_reason: str = "", **fields: Any) -> Placement:
     """A placement corrected as one form gives it: its employment details and, when an open placement
     gets its return date, the PMI's return — both written, or neither.
@@ -253,20 +253,20 @@ def placement_correct(*, placement: Placement, user=None, return_date: datetime.
     The details go through ``placement_update``, the return through ``migrant_return`` (which closes the
     placement as stored, so it comes last). A return already recorded is not changed here.
     """
-    if return_date is not None and placement.return_date is not None and return_date != placement.return_date:
+    if return_date is not None and instance.return_date is not None and return_date != instance.return_date:
         raise ValidationError({"return_date": _("The return is recorded already (%(date)s): it is not changed "
-                                                "here.") % {"date": placement.return_date.strftime("%d/%m/%Y")}})
+                                                "here.") % {"date": instance.return_date.strftime("%d/%m/%Y")}})
     edits = {name: value for name, value in fields.items() if name in PLACEMENT_EDITABLE_FIELDS}
     unknown = set(fields) - set(edits)
     if unknown:
         raise ValidationError(_("These fields cannot be edited here: %(fields)s")
                               % {"fields": ", ".join(sorted(unknown))})
     if edits:
-        placement = placement_update(placement=placement, user=user, **edits)
-    if placement.return_date is None and return_date is not None:
-        placement = migrant_return(migrant=placement.migrant, user=user, return_date=return_date,
-                                   return_reason=return_reason)
-    return placement
+        instance = placement_update(instance=instance, user=user, **edits)
+    if instance.return_date is None and return_date is not None:
+        instance = migrant_return(migrant=instance.migrant, user=user, return_date=return_date,
+                                  return_reason=return_reason)
+    return instance
 
 
 @transaction.atomic

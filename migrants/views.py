@@ -164,7 +164,7 @@ class MigrantWorkerUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
 
     def save(self, form):
         instance = self.stored_object()
-        return services.migrant_update(user=self.request.user, migrant=instance,
+        return services.migrant_update(user=self.request.user, instance=instance,
                                        expected_version=form.expected_version(), **form.service_fields())
 
 
@@ -363,7 +363,7 @@ class PlacementUpdateView(ServiceFormMixin, ScopedMixin, UpdateView):
 
     def save(self, form):
         instance = self.stored_object()
-        return services.placement_update(user=self.request.user, placement=instance,
+        return services.placement_update(user=self.request.user, instance=instance,
                                          expected_version=form.expected_version(), **form.service_fields())
 
     def get_success_url(self):

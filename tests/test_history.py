@@ -45,7 +45,7 @@ def test_nik_and_phone_are_masked_for_readers(client):
                                            female=False, serial=9001),
                                name="Riwayat Contoh", gender="M", birth_date=datetime.date(1990, 5, 4),
                                village_id="32.09.14.2004", phone="081200001111", address="Blok Manis RT 02")
-    migrant_update(migrant=migrant, phone="081299998888", address="Blok Manis RT 05")
+    migrant_update(instance=migrant, phone="081299998888", address="Blok Manis RT 05")
     client.force_login(User.objects.get(username="kemnaker"))
     page = client.get(url(MigrantWorker.objects.get(pk=migrant.pk))).content.decode()
     assert "081299998888" not in page and "081200001111" not in page and "••••••" in page

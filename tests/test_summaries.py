@@ -78,7 +78,8 @@ class Mix:
     def move(self):
         migrant = self.pick(self.migrants())
         if migrant:
-            migrant_services.migrant_update(migrant=migrant, user=self.admin, village=self.random.choice(self.villages))
+            migrant_services.migrant_update(instance=migrant, user=self.admin,
+                                            village=self.random.choice(self.villages))
 
     def advance(self):
         migrant = self.pick(self.migrants(Stage.REGISTERED, Stage.VERIFIED, Stage.IN_TRAINING, Stage.RETURNED))
@@ -104,7 +105,7 @@ class Mix:
     def correct_placement(self):
         placement = self.pick(Placement.objects.filter(migrant__village__code__startswith="32."))
         if placement:
-            migrant_services.placement_update(placement=placement, user=self.admin,
+            migrant_services.placement_update(instance=placement, user=self.admin,
                                               destination_country=self.random.choice(Country.values),
                                               sector=self.random.choice(Sector.values))
 

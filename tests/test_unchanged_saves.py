@@ -171,6 +171,6 @@ def test_the_migrant_services_write_nothing_for_nothing():
     placement = migrant.placements.get(return_date__isnull=True)
     cirebon = User.objects.get(username="cirebon")
     with CaptureQueriesContext(connection) as queries:
-        migrant_services.migrant_update(migrant=migrant, user=cirebon, name=migrant.name, nik=migrant.nik)
-        migrant_services.placement_update(placement=placement, user=cirebon, job=placement.job)
+        migrant_services.migrant_update(instance=migrant, user=cirebon, name=migrant.name, nik=migrant.nik)
+        migrant_services.placement_update(instance=placement, user=cirebon, job=placement.job)
     assert not writes(queries), writes(queries)

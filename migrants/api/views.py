@@ -38,10 +38,6 @@ ACTION_ERRORS = {
 }
 
 
-def _update(*, user, instance, **fields):
-    return services.migrant_update(migrant=instance, user=user, **fields)
-
-
 @contextmanager
 def _errors_named(**renames: str) -> Iterator[None]:
     """Name a service's error after the request's field: the services say ``date`` for the date of a
@@ -72,7 +68,7 @@ class MigrantWorkerViewSet(ScopedModelViewSet):
 
     selector = migrant_list
     create_service = services.migrant_register
-    update_service = _update
+    update_service = services.migrant_update
     delete_service = services.migrant_delete
     person_records = True
     filterset_class = MigrantWorkerFilterSet
@@ -159,10 +155,6 @@ class MigrantWorkerViewSet(ScopedModelViewSet):
         return self._answer(migrant, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
 
-def _placement_update(*, user, instance, **fields):
-    return services.placement_update(placement=instance, user=user, **fields)
-
-
 @extend_schema_view(
     list=extend_schema(summary="Placements of the PMI of your area / Penempatan PMI di wilayah Anda"),
     retrieve=extend_schema(summary="One placement"),
@@ -174,7 +166,7 @@ class PlacementViewSet(ScopedModelViewSet):
     ``depart`` and ``return`` actions; here only its employment details are corrected."""
 
     selector = placement_list
-    update_service = _placement_update
+    update_service = services.placement_update
     person_records = True
     filterset_class = PlacementFilterSet
     serializer_class = PlacementRecordSerializer

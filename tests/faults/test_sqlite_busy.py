@@ -87,7 +87,7 @@ def test_officials_saving_at_the_same_moment_all_get_their_save(database_file):
                 # refuses at once when another writer got there first
                 stored = MigrantWorker.objects.get(pk=migrant.pk)
                 start.wait(timeout=10)
-                services.migrant_update(migrant=stored, user=cirebon, address=f"Jl. Mawar {round_}/{migrant.pk}")
+                services.migrant_update(instance=stored, user=cirebon, address=f"Jl. Mawar {round_}/{migrant.pk}")
             try:
                 on_file(database_file, work)
             except OperationalError as error:

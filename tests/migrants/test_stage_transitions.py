@@ -132,8 +132,8 @@ def test_reintegration_only_for_returnees(migrant):
 
 def test_update_cannot_touch_the_stage(migrant):
     with pytest.raises(ValidationError):
-        migrant_update(migrant=migrant, stage=Stage.ABROAD)
-    migrant = migrant_update(migrant=migrant, phone="081234567890", gender="M")
+        migrant_update(instance=migrant, stage=Stage.ABROAD)
+    migrant = migrant_update(instance=migrant, phone="081234567890", gender="M")
     assert migrant.nik_needs_verification  # the NIK says woman
     assert migrant.nik_flags == "gender"
 
@@ -157,18 +157,18 @@ def test_a_placement_correction_with_a_return_writes_both_or_neither(migrant):
     """placement_correct: the employment details and the return of one form (the admin's change page)."""
     placement = migrant_depart(migrant=ready(migrant), departure_date=D(2023, 5, 1), **PLACEMENT)
     with pytest.raises(ValidationError) as refused:  # the return before the departure: nothing written
-        placement_correct(placement=placement, job="Perawat lansia", return_date=D(2023, 4, 1),
+        placement_correct(instance=placement, job="Perawat lansia", return_date=D(2023, 4, 1),
                           return_reason=ReturnReason.CONTRACT_ENDED)
     assert "date" in refused.value.message_dict
     placement.refresh_from_db()
     assert (placement.job, placement.return_date) == ("Caregiver", None)
-    placement = placement_correct(placement=placement, job="Perawat lansia", return_date=D(2024, 5, 1),
+    placement = placement_correct(instance=placement, job="Perawat lansia", return_date=D(2024, 5, 1),
                                   return_reason=ReturnReason.CONTRACT_ENDED)
     placement.refresh_from_db()
     assert (placement.job, placement.return_date) == ("Perawat lansia", D(2024, 5, 1))
     assert MigrantWorker.objects.get(pk=migrant.pk).stage == Stage.RETURNED
     with pytest.raises(ValidationError) as refused:  # a recorded return is not moved by a correction
-        placement_correct(placement=placement, return_date=D(2024, 6, 1))
+        placement_correct(instance=placement, return_date=D(2024, 6, 1))
     assert "return_date" in refused.value.message_dict
     with pytest.raises(ValidationError):  # the departure is the stage's date: not a correction
-        placement_correct(placement=placement, departure_date=D(2023, 5, 2))
+        placement_correct(instance=placement, departure_date=D(2023, 5, 2))

@@ -88,7 +88,7 @@ def person() -> MigrantWorker:
     nik = nik_for(district_code="32.09.14", birth_date=BIRTH, female=True, serial=4321)
     migrant = migrant_register(nik=nik, name="Wulan Pelangi", gender="F", birth_date=BIRTH,
                                village_id="32.09.14.2004", phone="081200000000", address="Blok Lama")
-    migrant_update(migrant=migrant, phone=PHONE, address=ADDRESS, birth_date=BIRTH)
+    migrant_update(instance=migrant, phone=PHONE, address=ADDRESS, birth_date=BIRTH)
     migrant.refresh_from_db()
     # through the stages to 'returned', so the reintegration (and its notes) exist
     from migrants.services import migrant_change_stage, migrant_depart, migrant_return
