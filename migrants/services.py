@@ -256,13 +256,8 @@ def placement_correct(*, instance: Placement, user=None, return_date: datetime.d
     if return_date is not None and instance.return_date is not None and return_date != instance.return_date:
         raise ValidationError({"return_date": _("The return is recorded already (%(date)s): it is not changed "
                                                 "here.") % {"date": instance.return_date.strftime("%d/%m/%Y")}})
-    edits = {name: value for name, value in fields.items() if name in PLACEMENT_EDITABLE_FIELDS}
-    unknown = set(fields) - set(edits)
-    if unknown:
-        raise ValidationError(_("These fields cannot be edited here: %(fields)s")
-                              % {"fields": ", ".join(sorted(unknown))})
-    if edits:
-        instance = placement_update(instance=instance, user=user, **edits)
+    if fields:  # placement_update refuses a field that is not a correction, before anything is written
+        instance = placement_update(instance=instance, user=user, **fields)
     if instance.return_date is None and return_date is not None:
         instance = migrant_return(migrant=instance.migrant, user=user, return_date=return_date,
                                   return_reason=return_reason)

@@ -125,14 +125,14 @@ class MigrantWorkerDetailView(ScopedDetailView):
             reintegration = migrant.reintegration
         except Reintegration.DoesNotExist:
             reintegration = None
+        reintegration_open = services.migrant_may_have_reintegration(migrant)
         context.update({
             "placements": placements,
             "reintegration": reintegration,
             "stage_actions": stage_actions_for(migrant, user),
             "can_change": can_write_in(user, migrant.village_id),
-            "reintegration_open": services.migrant_may_have_reintegration(migrant),
-            "can_record_reintegration": services.migrant_may_have_reintegration(migrant)
-                                        and can_write_in(user, migrant.village_id),
+            "reintegration_open": reintegration_open,
+            "can_record_reintegration": reintegration_open and can_write_in(user, migrant.village_id),
             "sees_personal": sees_unmasked(user, migrant),
             "history_url": history_url("migrants.migrantworker", migrant.pk),
         })
